@@ -1,0 +1,86 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
+import type { Context } from './context.js';
+import { formatIsoDate, parseIsoDate } from './domain/dates.js';
+import { isUuid } from './domain/uuid7.js';
+import type PrismaTypes from './generated/pothos-prisma-types.js';
+import { getDatamodel } from './generated/pothos-prisma-types.js';
+import { badInput } from './graphql/errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance']);
+
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64').toString('utf8') : '';
+  const separator = decoded.indexOf(':');
+  const typename = decoded.slice(0, separator);
+  const id = decoded.slice(separator + 1);
+  if (separator < 1 || !NODE_TYPES.has(typename) || !isUuid(id)) {
+    throw badInput(`"${globalId.length > 80 ? `${globalId.slice(0, 80)}…` : globalId}" is not a valid ID of this service`, {
+      code: 'INVALID_ID',
+    });
+  }
+  return { typename, id };
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    Date: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({
+  plugins: [RelayPlugin, PrismaPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeTypeOptions: { description: 'An object with a globally unique, opaque ID.' },
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
+    maxConnectionSize: MAX_PAGE_SIZE,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+  },
+});
+
+builder.queryType({ description: 'Who said what, about which claim, in answer to whom.' });
+
+builder.scalarType('Date', {
+  description: 'A calendar date, ISO 8601 `YYYY-MM-DD` (no time, no zone).',
+  serialize: (value) => formatIsoDate(value),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? parseIsoDate(value) : undefined;
+    if (!date) throw new GraphQLError(`Date must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)?.slice(0, 60)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    return date;
+  },
+  parseLiteral: (ast) => {
+    const date = ast.kind === 'StringValue' ? parseIsoDate(ast.value) : undefined;
+    if (!date) {
+      const shown = ast.kind === 'StringValue' ? JSON.stringify(ast.value).slice(0, 60) : `a ${ast.kind}`;
+      throw new GraphQLError(`Date must be a calendar date as YYYY-MM-DD, got ${shown}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return date;
+  },
+});
+
+builder.scalarType('DateTime', {
+  description: 'A point in time, ISO 8601 in UTC, e.g. `2024-11-01T09:30:00.000Z`.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 timestamp', { extensions: { code: 'BAD_USER_INPUT' } });
+    return date;
+  },
+});

@@ -1,0 +1,90 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { openEmbedded } from './db/embedded.js';
+import { pgSession, pgliteSession, type SqlSession } from './db/migrate.js';
+import { PrismaClient } from './generated/prisma/client.js';
+
+export type { PrismaClient } from './generated/prisma/client.js';
+
+export type DatabaseOptions =
+  | { kind: 'pglite'; dataDir?: string | undefined; pglite?: PGlite }
+  | { kind: 'postgres'; url: string; poolMax?: number };
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly prisma: PrismaClient;
+  /** Runs `work` on one raw connection: for the migration runner only. */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Called with the text of every SQL statement Prisma sends. */
+  onQuery?: (sql: string) => void;
+}
+
+/** `?schema=` in the URL selects a PostgreSQL schema, as it does for Prisma's CLI. */
+export function splitSchema(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+const searchPathOption = (schema: string) => `-c search_path="${schema.replaceAll('"', '""')}",public`;
+
+function createClient(adapter: PrismaPg | PrismaPGlite, options: OpenOptions): PrismaClient {
+  const { onQuery } = options;
+  if (!onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => onQuery(event.query));
+  return client;
+}
+
+export async function openDatabase(options: DatabaseOptions, openOptions: OpenOptions = {}): Promise<Database> {
+  if (options.kind === 'pglite') {
+    const ownsPglite = !options.pglite;
+    const pglite = options.pglite ?? (await openEmbedded(options.dataDir));
+    const prisma = createClient(new PrismaPGlite(pglite), openOptions);
+    return {
+      kind: 'pglite',
+      prisma,
+      withSession: (work) => work(pgliteSession(pglite)),
+      async close() {
+        await prisma.$disconnect();
+        if (ownsPglite) await pglite.close();
+      },
+    };
+  }
+
+  const { connectionString, schema } = splitSchema(options.url);
+  const poolConfig: pg.PoolConfig = {
+    connectionString,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    ...(schema ? { options: searchPathOption(schema) } : {}),
+  };
+  const pool = new pg.Pool(poolConfig);
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+  });
+  const prisma = createClient(new PrismaPg(pool, schema ? { schema } : undefined), openOptions);
+  return {
+    kind: 'postgres',
+    prisma,
+    async withSession(work) {
+      const client = await pool.connect();
+      try {
+        return await work(pgSession(client));
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

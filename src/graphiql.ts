@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+/**
+ * GraphiQL served from this process instead of a CDN, so the playground works offline and behind
+ * firewalls. Its 9 MB of code go out as separate, content-hashed, compressed, immutable assets:
+ * a browser downloads them once, and the page itself stays a few hundred bytes.
+ */
+export const GRAPHIQL_ASSET_PREFIX = '/graphiql/assets/';
+
+interface Asset {
+  body: Buffer;
+  gzip: Promise<Buffer>;
+  brotli: Promise<Buffer>;
+  contentType: string;
+  etag: string;
+}
+
+interface GraphiQLBundle {
+  assets: Map<string, Asset>;
+  urls: { css: string; js: string; editorWorkerService: string; json: string; graphql: string };
+  favicon: string;
+}
+
+const compressGzip = promisify(gzip);
+const compressBrotli = promisify(brotliCompress);
+
+function asset(content: string, contentType: string, name: string, extension: string): [string, Asset] {
+  const body = Buffer.from(content, 'utf8');
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  const gzipped = compressGzip(body, { level: 9 });
+  const brotlied = compressBrotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  // Compression runs in the background; a request for an asset waits for it only if it is not done.
+  gzipped.catch(() => undefined);
+  brotlied.catch(() => undefined);
+  return [`${name}.${hash}.${extension}`, { body, gzip: gzipped, brotli: brotlied, contentType, etag: `"${hash}"` }];
+}
+
+let bundle: Promise<GraphiQLBundle> | undefined;
+
+async function loadBundle(): Promise<GraphiQLBundle> {
+  const entry = createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql');
+  const module: Record<string, unknown> = await import(pathToFileURL(join(dirname(entry), '..', 'esm', 'graphiql.js')).href);
+  const text = (key: string) => {
+    const value = module[key];
+    if (typeof value !== 'string') throw new Error(`@graphql-yoga/render-graphiql no longer exports "${key}"`);
+    return value;
+  };
+  const entries = [
+    asset(text('css'), 'text/css; charset=utf-8', 'graphiql', 'css'),
+    asset(text('js'), 'text/javascript; charset=utf-8', 'graphiql', 'js'),
+    asset(text('editorWorkerService'), 'text/javascript; charset=utf-8', 'editor.worker', 'js'),
+    asset(text('jsonWorker'), 'text/javascript; charset=utf-8', 'json.worker', 'js'),
+    asset(text('graphqlWorker'), 'text/javascript; charset=utf-8', 'graphql.worker', 'js'),
+  ] as const;
+  const url = (index: 0 | 1 | 2 | 3 | 4) => GRAPHIQL_ASSET_PREFIX + entries[index][0];
+  return {
+    assets: new Map(entries),
+    urls: { css: url(0), js: url(1), editorWorkerService: url(2), json: url(3), graphql: url(4) },
+    favicon: text('favicon'),
+  };
+}
+
+export const graphiqlBundle = () => (bundle ??= loadBundle());
+
+const escapeHtml = (value: string) =>
+  value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+// JSON inside <script>: keep "</script>" and friends from closing the element.
+const scriptJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
+
+export async function renderGraphiQLPage(options: GraphiQLOptions = {}): Promise<string> {
+  const { urls, favicon } = await graphiqlBundle();
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${escapeHtml(options.title ?? 'GraphiQL')}</title>
+    <link rel="icon" href="${escapeHtml(favicon)}" />
+    <link rel="stylesheet" href="${urls.css}" />
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to use GraphiQL.</noscript>
+    <div id="root"></div>
+    <script>
+      self.MonacoEnvironment = {
+        globalAPI: false,
+        getWorkerUrl: (_moduleId, label) => ${scriptJson({ editorWorkerService: urls.editorWorkerService, json: urls.json, graphql: urls.graphql })}[label],
+      };
+    </script>
+    <script src="${urls.js}"></script>
+    <script>
+      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${scriptJson(options)});
+    </script>
+  </body>
+</html>
+`;
+}
+
+function accepts(request: Request, encoding: string) {
+  return (request.headers.get('accept-encoding') ?? '').split(',').some((part) => part.trim().split(';')[0] === encoding);
+}
+
+/** Serves the playground's assets with long-lived caching, ETags and compression. */
+export function useGraphiQLAssets(): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) return;
+      const { assets } = await graphiqlBundle();
+      const found = assets.get(url.pathname.slice(GRAPHIQL_ASSET_PREFIX.length));
+      if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        endResponse(new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+        return;
+      }
+      const headers: Record<string, string> = {
+        'content-type': found.contentType,
+        'cache-control': 'public, max-age=31536000, immutable',
+        etag: found.etag,
+        vary: 'accept-encoding',
+      };
+      if (request.headers.get('if-none-match') === found.etag) {
+        endResponse(new fetchAPI.Response(null, { status: 304, headers }));
+        return;
+      }
+      let body = found.body;
+      if (accepts(request, 'br')) {
+        body = await found.brotli;
+        headers['content-encoding'] = 'br';
+      } else if (accepts(request, 'gzip')) {
+        body = await found.gzip;
+        headers['content-encoding'] = 'gzip';
+      }
+      headers['content-length'] = String(body.length);
+      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+    },
+  };
+}

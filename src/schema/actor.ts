@@ -1,0 +1,77 @@
+import { builder } from '../builder.js';
+import { actorSearchText } from '../domain/actors.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { searchTerm } from './args.js';
+import { ActorKindEnum } from './enums.js';
+import { NEWEST_FIRST } from './order.js';
+
+export const Actor = builder.prismaNode('Actor', {
+  id: { field: 'id' },
+  description: 'A person, state, government body, organization, military or group that makes or is named in statements.',
+  fields: (t) => ({
+    slug: t.exposeString('slug', { description: 'Stable, human-readable identifier, e.g. `lin-jian`.' }),
+    name: t.exposeString('name'),
+    kind: t.expose('kind', { type: ActorKindEnum }),
+    aliases: t.exposeStringList('aliases', { description: 'Other names the actor goes by, e.g. "Beijing" for China. Searched by `actors(search:)`.' }),
+    description: t.exposeString('description', { nullable: true }),
+    wikidataId: t.exposeString('wikidataId', { nullable: true, description: 'The Wikidata item for this actor, e.g. `Q159` for Russia.' }),
+    wikidataUrl: t.string({
+      nullable: true,
+      select: { wikidataId: true },
+      resolve: (actor) => (actor.wikidataId ? `https://www.wikidata.org/wiki/${actor.wikidataId}` : null),
+    }),
+    affiliations: t.relation('affiliations', {
+      description: 'The roles this actor holds in other actors, e.g. spokesperson of a ministry.',
+      query: { orderBy: [{ from: { sort: 'asc', nulls: 'first' } }, { role: 'asc' }] },
+    }),
+    members: t.relation('members', {
+      description: 'The affiliations of other actors with this one, e.g. the spokesperson of this ministry.',
+      query: { orderBy: [{ from: { sort: 'asc', nulls: 'first' } }, { role: 'asc' }] },
+    }),
+    statements: t.relatedConnection('statements', {
+      description:
+        'Statements this actor made itself, as the speaker, newest first. Statements made on its behalf by someone else (a spokesperson speaking for a state) are NOT included here: they are in `statementsOnBehalf`, and `Query.statements(actor:)` lists both.',
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: NEWEST_FIRST },
+    }),
+    statementsOnBehalf: t.relatedConnection('statementsOnBehalf', {
+      description: 'Statements others made on behalf of this actor (Lin Jian speaking for China), newest first.',
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: NEWEST_FIRST },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  actor: t.prismaField({
+    type: Actor,
+    nullable: true,
+    description: 'The actor with this slug, or null if there is none.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (query, _root, { slug }, { prisma }) => prisma.actor.findUnique({ ...query, where: { slug } }),
+  }),
+  actors: t.prismaConnection({
+    type: Actor,
+    cursor: 'id',
+    totalCount: (_parent, args, { prisma }) => prisma.actor.count({ where: actorFilter(args) }),
+    description: 'Actors by name (A to Z). `search` matches a case-insensitive substring of the name or any alias.',
+    args: {
+      kind: t.arg({ type: ActorKindEnum }),
+      search: t.arg.string(),
+    },
+    resolve: (query, _root, args, { prisma }) =>
+      prisma.actor.findMany({ ...query, where: actorFilter(args), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+  }),
+}));
+
+function actorFilter(args: { kind?: Prisma.ActorWhereInput['kind'] | null; search?: string | null }): Prisma.ActorWhereInput {
+  const term = searchTerm(args.search);
+  return {
+    ...(args.kind ? { kind: args.kind } : {}),
+    ...(term ? { searchText: { contains: actorSearchText(term, []) } } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
+import { builder } from '../builder.js';
+import { CLAIM_STATUS_RULE } from '../domain/claim-status.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { searchTerm } from './args.js';
+import { ClaimStatusEnum, StancePositionEnum } from './enums.js';
+import { Statement } from './statement.js';
+
+const STATEMENTS_NEWEST_FIRST = [
+  { statement: { saidOn: { sort: 'desc', nulls: 'last' } } },
+  { statement: { seq: 'desc' } },
+] satisfies Prisma.StanceOrderByWithRelationInput[];
+
+const stanceStatements = prismaConnectionHelpers(builder, 'Stance', {
+  cursor: 'id',
+  args: (t) => ({ position: t.field({ type: StancePositionEnum, description: 'Only statements taking this position.' }) }),
+  query: (args) => ({
+    where: args.position ? { position: args.position } : {},
+    // Prisma accepts a list here (newest statement first, then by record order); Pothos types one entry.
+    orderBy: STATEMENTS_NEWEST_FIRST as unknown as Prisma.StanceOrderByWithRelationInput,
+  }),
+  select: (nodeSelection) => ({ position: true, statement: nodeSelection(true) }),
+  resolveNode: (stance) => stance.statement,
+});
+
+export const Claim = builder.prismaNode('Claim', {
+  id: { field: 'id' },
+  description: 'A checkable proposition, e.g. "About 8,000 North Korean troops are in Russia’s Kursk region".',
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    text: t.exposeString('text'),
+    topics: t.exposeStringList('topics'),
+    status: t.expose('status', { type: ClaimStatusEnum, description: CLAIM_STATUS_RULE }),
+    source: t.relation('source', { nullable: true, description: "Set when the claim comes from the source's own narration rather than from a statement." }),
+    stances: t.relation('stances', {
+      description: 'Positions statements take on this claim.',
+      args: { position: t.arg({ type: StancePositionEnum }) },
+      query: (args) => ({ where: args.position ? { position: args.position } : {}, orderBy: { id: 'asc' } }),
+    }),
+    statements: t.connection(
+      {
+        type: Statement,
+        description: 'Statements that take a stance on this claim, newest first; each edge carries the position.',
+        args: stanceStatements.getArgs(),
+        select: (args, ctx, nestedSelection) => ({
+          stances: stanceStatements.getQuery(args, ctx, nestedSelection),
+          _count: { select: { stances: { where: args.position ? { position: args.position } : {} } } },
+        }),
+        resolve: (claim, args, ctx) => ({
+          ...stanceStatements.resolve(claim.stances, args, ctx),
+          totalCount: claim._count.stances,
+        }),
+      },
+      { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
+      { fields: (edge) => ({ position: edge.field({ type: StancePositionEnum, resolve: (stance) => stance.position }) }) },
+    ),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+function claimFilter(args: { status?: Prisma.ClaimWhereInput['status'] | null; search?: string | null; topic?: string | null }): Prisma.ClaimWhereInput {
+  const term = searchTerm(args.search);
+  return {
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.topic ? { topics: { has: args.topic } } : {}),
+    ...(term ? { text: { contains: term, mode: 'insensitive' } } : {}),
+  };
+}
+
+builder.queryFields((t) => ({
+  claim: t.prismaField({
+    type: Claim,
+    nullable: true,
+    description: 'The claim with this slug, or null if there is none.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (query, _root, { slug }, { prisma }) => prisma.claim.findUnique({ ...query, where: { slug } }),
+  }),
+  claims: t.prismaConnection({
+    type: Claim,
+    cursor: 'id',
+    description: 'Claims in the order they were recorded.',
+    args: {
+      status: t.arg({ type: ClaimStatusEnum }),
+      topic: t.arg.string({ description: 'Only claims tagged with this topic.' }),
+      search: t.arg.string({ description: 'Case-insensitive substring of the text.' }),
+    },
+    totalCount: (_parent, args, { prisma }) => prisma.claim.count({ where: claimFilter(args) }),
+    resolve: (query, _root, args, { prisma }) => prisma.claim.findMany({ ...query, where: claimFilter(args), orderBy: { id: 'asc' } }),
+  }),
+}));

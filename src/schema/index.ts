@@ -1,0 +1,10 @@
+import './enums.js';
+import './actor.js';
+import './affiliation.js';
+import './source.js';
+import './statement.js';
+import './stance.js';
+import './claim.js';
+import { builder } from '../builder.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

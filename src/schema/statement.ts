@@ -1,0 +1,108 @@
+import { builder } from '../builder.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Statement as StatementRow } from '../generated/prisma/client.js';
+import { badInput } from '../graphql/errors.js';
+import { searchTerm } from './args.js';
+import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from './enums.js';
+import { NEWEST_FIRST, OLDEST_FIRST } from './order.js';
+
+export const Statement = builder.prismaNode('Statement', {
+  id: { field: 'id' },
+  description: 'Something an actor said or is reported to have said, as carried by a source.',
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    text: t.exposeString('text', { description: 'For a DIRECT_QUOTE, the words exactly as the source quotes them.' }),
+    kind: t.expose('kind', { type: StatementKindEnum }),
+    saidOn: t.expose('saidOn', { type: 'Date', nullable: true, description: 'When it was said, if the source says.' }),
+    venue: t.exposeString('venue', { nullable: true, description: 'Where it was said, e.g. "press briefing".' }),
+    speaker: t.relation('speaker', { description: 'Who said it.' }),
+    onBehalfOf: t.relation('onBehalfOf', { nullable: true, description: 'Whom the speaker spoke for, e.g. China for its foreign-ministry spokesperson.' }),
+    source: t.relation('source'),
+    respondsTo: t.relation('respondsTo', { nullable: true, description: 'The statement this one responds to.' }),
+    responseKind: t.expose('responseKind', { type: ResponseKindEnum, nullable: true, description: 'How it responds to `respondsTo`.' }),
+    stances: t.relation('stances', {
+      description: 'The positions this statement takes on claims.',
+      args: { position: t.arg({ type: StancePositionEnum }) },
+      query: (args) => ({ where: args.position ? { position: args.position } : {}, orderBy: { id: 'asc' } }),
+    }),
+    responses: t.relatedConnection('responses', {
+      description: 'Statements that respond to this one, in conversation order (oldest first).',
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: OLDEST_FIRST },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObjectField(Statement, 'thread', (t) =>
+  t.field({
+    type: [Statement],
+    description:
+      'The chain of statements this one answers, oldest first: the root of the conversation first, the statement it directly responds to last. Empty if it responds to nothing.',
+    select: { threadIds: true },
+    resolve: async (statement, _args, { loaders }) => {
+      const rows = await loaders.statementById.loadMany(statement.threadIds);
+      return rows.filter((row): row is StatementRow => row !== null && !(row instanceof Error));
+    },
+  }),
+);
+
+interface StatementFilterArgs {
+  speaker?: string | null;
+  onBehalfOf?: string | null;
+  actor?: string | null;
+  claim?: string | null;
+  source?: string | null;
+  kind?: Prisma.StatementWhereInput['kind'] | null;
+  from?: Date | null;
+  to?: Date | null;
+  search?: string | null;
+}
+
+function statementFilter(args: StatementFilterArgs): Prisma.StatementWhereInput {
+  if (args.from && args.to && args.from > args.to) {
+    throw badInput('`from` must not be after `to`', { argument: 'from' });
+  }
+  const term = searchTerm(args.search);
+  const where: Prisma.StatementWhereInput[] = [];
+  if (args.speaker) where.push({ speaker: { slug: args.speaker } });
+  if (args.onBehalfOf) where.push({ onBehalfOf: { slug: args.onBehalfOf } });
+  if (args.actor) where.push({ OR: [{ speaker: { slug: args.actor } }, { onBehalfOf: { slug: args.actor } }] });
+  if (args.claim) where.push({ stances: { some: { claim: { slug: args.claim } } } });
+  if (args.source) where.push({ source: { slug: args.source } });
+  if (args.kind) where.push({ kind: args.kind });
+  if (args.from || args.to) where.push({ saidOn: { ...(args.from ? { gte: args.from } : {}), ...(args.to ? { lte: args.to } : {}) } });
+  if (term) where.push({ text: { contains: term, mode: 'insensitive' } });
+  return where.length === 0 ? {} : { AND: where };
+}
+
+builder.queryFields((t) => ({
+  statement: t.prismaField({
+    type: Statement,
+    nullable: true,
+    description: 'The statement with this slug, or null if there is none.',
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (query, _root, { slug }, { prisma }) => prisma.statement.findUnique({ ...query, where: { slug } }),
+  }),
+  statements: t.prismaConnection({
+    type: Statement,
+    cursor: 'id',
+    description:
+      'Statements, newest first (undated ones last). Filters combine with AND; a slug that matches nothing gives an empty list. `from`/`to` are inclusive and leave out undated statements.',
+    args: {
+      speaker: t.arg.string({ description: 'Slug of the actor who spoke.' }),
+      onBehalfOf: t.arg.string({ description: 'Slug of the actor spoken for.' }),
+      actor: t.arg.string({ description: 'Slug of an actor who either spoke or was spoken for.' }),
+      claim: t.arg.string({ description: 'Slug of a claim the statement takes a stance on.' }),
+      source: t.arg.string({ description: 'Slug of the source carrying the statement.' }),
+      kind: t.arg({ type: StatementKindEnum }),
+      from: t.arg({ type: 'Date', description: 'Said on or after this date.' }),
+      to: t.arg({ type: 'Date', description: 'Said on or before this date.' }),
+      search: t.arg.string({ description: 'Case-insensitive substring of the text.' }),
+    },
+    totalCount: (_parent, args, { prisma }) => prisma.statement.count({ where: statementFilter(args) }),
+    resolve: (query, _root, args, { prisma }) => prisma.statement.findMany({ ...query, where: statementFilter(args), orderBy: NEWEST_FIRST }),
+  }),
+}));

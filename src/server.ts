@@ -1,0 +1,69 @@
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { PothosValidationError } from '@pothos/core';
+import { MAX_PAGE_SIZE } from './builder.js';
+import { type Context, createContext } from './context.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
+import { EXAMPLE_QUERY } from './graphql/example-query.js';
+import { usePageSizeLimit } from './graphql/page-size.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+
+export interface AppOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  graphiql: boolean;
+  /** Resolves when the database answers; rejects otherwise. Backs `/ready`. */
+  checkDatabase: () => Promise<void>;
+}
+
+function useReadiness(check: () => Promise<void>): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/ready') return;
+      const ready = await check().then(
+        () => true,
+        () => false,
+      );
+      endResponse(
+        fetchAPI.Response.json({ status: ready ? 'ready' : 'unavailable' }, { status: ready ? 200 : 503, headers: { 'cache-control': 'no-store' } }),
+      );
+    },
+  };
+}
+
+export function createApp(options: AppOptions) {
+  const { logger } = options;
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    context: () => createContext(options.prisma),
+    graphiql: options.graphiql ? { title: 'Fact service', defaultQuery: EXAMPLE_QUERY } : false,
+    renderGraphiQL: renderGraphiQLPage,
+    maskedErrors: {
+      isDev: false,
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : undefined;
+        if (original instanceof PothosValidationError && error instanceof GraphQLError) {
+          return createGraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        if (original && !(original instanceof GraphQLError)) {
+          logger.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error in a resolver');
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+    plugins: [useGraphiQLAssets(), useReadiness(options.checkDatabase), usePageSizeLimit(MAX_PAGE_SIZE)],
+  });
+}
+
+export type App = ReturnType<typeof createApp>;
