@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
 import { formatIsoDate, parseIsoDate } from './domain/dates.js';
@@ -36,13 +37,26 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
 }>({
-  plugins: [RelayPlugin, PrismaPlugin],
+  plugins: [RelayPlugin, ValidationPlugin, PrismaPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a globally unique, opaque ID.' },
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+  },
+  validation: {
+    validationError: (result) => {
+      const issues = result.issues.map((issue) => ({
+        path: (issue.path ?? []).map((part) => (typeof part === 'object' ? part.key : part)).map(String),
+        message: issue.message,
+      }));
+      const first = issues[0];
+      return badInput(first ? `Invalid argument ${first.path.join('.') || '(arguments)'}: ${first.message}` : 'Invalid arguments', {
+        argument: first?.path[0],
+        issues,
+      });
+    },
   },
   prisma: {
     client: (ctx) => ctx.prisma,

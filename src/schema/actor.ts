@@ -1,12 +1,13 @@
 import { builder } from '../builder.js';
 import { actorSearchText } from '../domain/actors.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { searchTerm } from './args.js';
+import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ActorKindEnum } from './enums.js';
 import { NEWEST_FIRST } from './order.js';
 
 export const Actor = builder.prismaNode('Actor', {
   id: { field: 'id' },
+  nullable: true,
   description: 'A person, state, government body, organization, military or group that makes or is named in statements.',
   fields: (t) => ({
     slug: t.exposeString('slug', { description: 'Stable, human-readable identifier, e.g. `lin-jian`.' }),
@@ -61,7 +62,7 @@ builder.queryFields((t) => ({
     description: 'Actors by name (A to Z). `search` matches a case-insensitive substring of the name or any alias.',
     args: {
       kind: t.arg({ type: ActorKindEnum }),
-      search: t.arg.string(),
+      search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the name or any alias (at most 200 characters).' }),
     },
     resolve: (query, _root, args, { prisma }) =>
       prisma.actor.findMany({ ...query, where: actorFilter(args), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
@@ -72,6 +73,6 @@ function actorFilter(args: { kind?: Prisma.ActorWhereInput['kind'] | null; searc
   const term = searchTerm(args.search);
   return {
     ...(args.kind ? { kind: args.kind } : {}),
-    ...(term ? { searchText: { contains: actorSearchText(term, []) } } : {}),
+    ...(term ? { searchText: { contains: likeLiteral(actorSearchText(term, [])) } } : {}),
   };
 }

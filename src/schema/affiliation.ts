@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 
 builder.prismaNode('Affiliation', {
   id: { field: 'id' },
+  nullable: true,
   description: "An actor's role in another actor over time: Lin Jian is spokesperson of China's Ministry of Foreign Affairs.",
   fields: (t) => ({
     role: t.exposeString('role'),

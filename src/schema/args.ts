@@ -1,13 +1,17 @@
-import { badInput } from '../graphql/errors.js';
+import { z } from 'zod';
 
 export const MAX_SEARCH_LENGTH = 200;
 
-/** A search argument: trimmed; blank means no filter; too long is an error rather than a slow scan. */
-export function searchTerm(value: string | null | undefined, argument = 'search'): string | undefined {
-  const term = value?.trim();
-  if (!term) return undefined;
-  if (term.length > MAX_SEARCH_LENGTH) {
-    throw badInput(`${argument} must be at most ${MAX_SEARCH_LENGTH} characters`, { argument });
-  }
-  return term;
-}
+/** A search argument: too long is an error rather than a slow scan; blank means no filter. */
+export const SEARCH = z.string().max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`);
+
+export const searchTerm = (value: string | null | undefined) => value?.trim() || undefined;
+
+/** `from` and `to` bound a date range; a reversed range is a mistake, not an empty answer. */
+export const DATE_RANGE = z.looseObject({ from: z.date().nullish(), to: z.date().nullish() }).refine(
+  (args) => !(args.from && args.to && args.from > args.to),
+  { message: 'must not be after `to`', path: ['from'] },
+);
+
+/** Prisma passes `contains` into LIKE as is: escape its wildcards so they match themselves. */
+export const likeLiteral = (term: string) => term.replace(/[\\%_]/g, (character) => `\\${character}`);

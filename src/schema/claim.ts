@@ -2,7 +2,7 @@ import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
 import { builder } from '../builder.js';
 import { CLAIM_STATUS_RULE } from '../domain/claim-status.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { searchTerm } from './args.js';
+import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ClaimStatusEnum, StancePositionEnum } from './enums.js';
 import { Statement } from './statement.js';
 
@@ -25,6 +25,7 @@ const stanceStatements = prismaConnectionHelpers(builder, 'Stance', {
 
 export const Claim = builder.prismaNode('Claim', {
   id: { field: 'id' },
+  nullable: true,
   description: 'A checkable proposition, e.g. "About 8,000 North Korean troops are in Russia’s Kursk region".',
   fields: (t) => ({
     slug: t.exposeString('slug'),
@@ -64,7 +65,7 @@ function claimFilter(args: { status?: Prisma.ClaimWhereInput['status'] | null; s
   return {
     ...(args.status ? { status: args.status } : {}),
     ...(args.topic ? { topics: { has: args.topic } } : {}),
-    ...(term ? { text: { contains: term, mode: 'insensitive' } } : {}),
+    ...(term ? { text: { contains: likeLiteral(term), mode: 'insensitive' } } : {}),
   };
 }
 
@@ -83,7 +84,7 @@ builder.queryFields((t) => ({
     args: {
       status: t.arg({ type: ClaimStatusEnum }),
       topic: t.arg.string({ description: 'Only claims tagged with this topic.' }),
-      search: t.arg.string({ description: 'Case-insensitive substring of the text.' }),
+      search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
     },
     totalCount: (_parent, args, { prisma }) => prisma.claim.count({ where: claimFilter(args) }),
     resolve: (query, _root, args, { prisma }) => prisma.claim.findMany({ ...query, where: claimFilter(args), orderBy: { id: 'asc' } }),

@@ -3,6 +3,7 @@ import { NEWEST_FIRST } from './order.js';
 
 export const Source = builder.prismaNode('Source', {
   id: { field: 'id' },
+  nullable: true,
   description: 'Where statements and claims were found: an article, a transcript, a report.',
   fields: (t) => ({
     slug: t.exposeString('slug'),

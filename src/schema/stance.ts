@@ -3,6 +3,7 @@ import { StancePositionEnum } from './enums.js';
 
 builder.prismaNode('Stance', {
   id: { field: 'id' },
+  nullable: true,
   description: 'The position one statement takes on one claim.',
   fields: (t) => ({
     position: t.expose('position', { type: StancePositionEnum }),

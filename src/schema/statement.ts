@@ -1,13 +1,13 @@
 import { builder } from '../builder.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Statement as StatementRow } from '../generated/prisma/client.js';
-import { badInput } from '../graphql/errors.js';
-import { searchTerm } from './args.js';
+import { DATE_RANGE, likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from './enums.js';
 import { NEWEST_FIRST, OLDEST_FIRST } from './order.js';
 
 export const Statement = builder.prismaNode('Statement', {
   id: { field: 'id' },
+  nullable: true,
   description: 'Something an actor said or is reported to have said, as carried by a source.',
   fields: (t) => ({
     slug: t.exposeString('slug'),
@@ -36,12 +36,11 @@ export const Statement = builder.prismaNode('Statement', {
   }),
 });
 
-builder.prismaObjectField(Statement, 'thread', (t) =>
+builder.objectField(Statement, 'thread', (t) =>
   t.field({
     type: [Statement],
     description:
       'The chain of statements this one answers, oldest first: the root of the conversation first, the statement it directly responds to last. Empty if it responds to nothing.',
-    select: { threadIds: true },
     resolve: async (statement, _args, { loaders }) => {
       const rows = await loaders.statementById.loadMany(statement.threadIds);
       return rows.filter((row): row is StatementRow => row !== null && !(row instanceof Error));
@@ -62,9 +61,6 @@ interface StatementFilterArgs {
 }
 
 function statementFilter(args: StatementFilterArgs): Prisma.StatementWhereInput {
-  if (args.from && args.to && args.from > args.to) {
-    throw badInput('`from` must not be after `to`', { argument: 'from' });
-  }
   const term = searchTerm(args.search);
   const where: Prisma.StatementWhereInput[] = [];
   if (args.speaker) where.push({ speaker: { slug: args.speaker } });
@@ -74,7 +70,7 @@ function statementFilter(args: StatementFilterArgs): Prisma.StatementWhereInput 
   if (args.source) where.push({ source: { slug: args.source } });
   if (args.kind) where.push({ kind: args.kind });
   if (args.from || args.to) where.push({ saidOn: { ...(args.from ? { gte: args.from } : {}), ...(args.to ? { lte: args.to } : {}) } });
-  if (term) where.push({ text: { contains: term, mode: 'insensitive' } });
+  if (term) where.push({ text: { contains: likeLiteral(term), mode: 'insensitive' } });
   return where.length === 0 ? {} : { AND: where };
 }
 
@@ -100,8 +96,9 @@ builder.queryFields((t) => ({
       kind: t.arg({ type: StatementKindEnum }),
       from: t.arg({ type: 'Date', description: 'Said on or after this date.' }),
       to: t.arg({ type: 'Date', description: 'Said on or before this date.' }),
-      search: t.arg.string({ description: 'Case-insensitive substring of the text.' }),
+      search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
     },
+    validate: DATE_RANGE,
     totalCount: (_parent, args, { prisma }) => prisma.statement.count({ where: statementFilter(args) }),
     resolve: (query, _root, args, { prisma }) => prisma.statement.findMany({ ...query, where: statementFilter(args), orderBy: NEWEST_FIRST }),
   }),
