@@ -53,6 +53,10 @@ const environment = z.object({
   SEED_ON_START: z
     .enum(['auto', 'always', 'never'], { error: 'SEED_ON_START must be auto (seed an empty database), always or never' })
     .default('auto'),
+  PUBLIC_READS: flag('PUBLIC_READS', true),
+  BOOTSTRAP_ADMIN_TOKEN: z
+    .enum(['auto', 'always', 'never'], { error: 'BOOTSTRAP_ADMIN_TOKEN must be auto (embedded database only), always or never' })
+    .default('auto'),
   GRAPHIQL: z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'GRAPHIQL must be one of true/false' })
     .optional(),
@@ -73,7 +77,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = environment.safeParse(env);
+  // An empty value (`GRAPHIQL=` in a .env file) means "use the default", as for an unset variable.
+  const parsed = environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
   }
@@ -90,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : ({ kind: 'pglite', dataDir: inMemory ? undefined : resolve(values.DATA_DIR) } as const),
     migrateOnStart: values.MIGRATE_ON_START,
     seedOnStart: values.SEED_ON_START,
+    publicReads: values.PUBLIC_READS,
+    bootstrapAdminToken: values.BOOTSTRAP_ADMIN_TOKEN,
     graphiql: values.GRAPHIQL === undefined ? !production : ['true', '1', 'yes', 'on'].includes(values.GRAPHIQL),
     logLevel: values.LOG_LEVEL,
   };

@@ -23,15 +23,14 @@ interface Asset {
 
 interface GraphiQLBundle {
   assets: Map<string, Asset>;
-  urls: { css: string; js: string; editorWorkerService: string; json: string; graphql: string };
-  favicon: string;
+  urls: { css: string; js: string; editorWorkerService: string; json: string; graphql: string; favicon: string };
 }
 
 const compressGzip = promisify(gzip);
 const compressBrotli = promisify(brotliCompress);
 
-function asset(content: string, contentType: string, name: string, extension: string): [string, Asset] {
-  const body = Buffer.from(content, 'utf8');
+function asset(content: string | Buffer, contentType: string, name: string, extension: string): [string, Asset] {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
   const gzipped = compressGzip(body, { level: 9 });
   const brotlied = compressBrotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
@@ -39,6 +38,14 @@ function asset(content: string, contentType: string, name: string, extension: st
   gzipped.catch(() => undefined);
   brotlied.catch(() => undefined);
   return [`${name}.${hash}.${extension}`, { body, gzip: gzipped, brotli: brotlied, contentType, etag: `"${hash}"` }];
+}
+
+/** The favicon ships as a 150 kB data: URI; as a cached file it keeps the page small. */
+function favicon(dataUri: string): [string, Asset] {
+  const match = /^data:([^;,]+)(;base64)?,(.*)$/s.exec(dataUri);
+  if (!match?.[1] || match[3] === undefined) return asset(dataUri, 'text/plain; charset=utf-8', 'favicon', 'txt');
+  const body = match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]), 'utf8');
+  return asset(body, match[1], 'favicon', match[1].includes('icon') ? 'ico' : (match[1].split('/')[1] ?? 'bin'));
 }
 
 let bundle: Promise<GraphiQLBundle> | undefined;
@@ -57,12 +64,12 @@ async function loadBundle(): Promise<GraphiQLBundle> {
     asset(text('editorWorkerService'), 'text/javascript; charset=utf-8', 'editor.worker', 'js'),
     asset(text('jsonWorker'), 'text/javascript; charset=utf-8', 'json.worker', 'js'),
     asset(text('graphqlWorker'), 'text/javascript; charset=utf-8', 'graphql.worker', 'js'),
+    favicon(text('favicon')),
   ] as const;
-  const url = (index: 0 | 1 | 2 | 3 | 4) => GRAPHIQL_ASSET_PREFIX + entries[index][0];
+  const url = (index: 0 | 1 | 2 | 3 | 4 | 5) => GRAPHIQL_ASSET_PREFIX + entries[index][0];
   return {
     assets: new Map(entries),
-    urls: { css: url(0), js: url(1), editorWorkerService: url(2), json: url(3), graphql: url(4) },
-    favicon: text('favicon'),
+    urls: { css: url(0), js: url(1), editorWorkerService: url(2), json: url(3), graphql: url(4), favicon: url(5) },
   };
 }
 
@@ -74,14 +81,14 @@ const escapeHtml = (value: string) =>
 const scriptJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
 
 export async function renderGraphiQLPage(options: GraphiQLOptions = {}): Promise<string> {
-  const { urls, favicon } = await graphiqlBundle();
+  const { urls } = await graphiqlBundle();
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${escapeHtml(options.title ?? 'GraphiQL')}</title>
-    <link rel="icon" href="${escapeHtml(favicon)}" />
+    <link rel="icon" href="${urls.favicon}" />
     <link rel="stylesheet" href="${urls.css}" />
   </head>
   <body id="body" class="no-focus-outline">
@@ -90,7 +97,7 @@ export async function renderGraphiQLPage(options: GraphiQLOptions = {}): Promise
     <script>
       self.MonacoEnvironment = {
         globalAPI: false,
-        getWorkerUrl: (_moduleId, label) => ${scriptJson({ editorWorkerService: urls.editorWorkerService, json: urls.json, graphql: urls.graphql })}[label],
+        getWorkerUrl: (_moduleId, label) => (${scriptJson({ editorWorkerService: urls.editorWorkerService, json: urls.json, graphql: urls.graphql })})[label],
       };
     </script>
     <script src="${urls.js}"></script>

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { EXAMPLE_QUERY } from '../src/graphql/example-query.js';
+import { createLogger } from '../src/logger.js';
+import { type Service, startService } from '../src/service.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const RESULTS_DIR = fileURLToPath(new URL('../test-results/', import.meta.url));
+const available = existsSync(CHROMIUM);
+if (!available) {
+  console.warn(`Skipping the GraphiQL browser test: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
+}
+
+interface TabState {
+  tabs: { query: string | null }[];
+  activeTabIndex: number;
+}
+
+interface ExampleResult {
+  data?: { actor: { name: string } | null };
+  errors?: unknown[];
+}
+
+/** Monaco renders only the lines in view, with non-breaking spaces and soft wraps: compare words, not layout. */
+const visibleText = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ');
+
+async function activeTabQuery(page: Page): Promise<string | null> {
+  const stored = await page.evaluate(() => localStorage.getItem('graphiql:tabState'));
+  if (!stored) return null;
+  const state = JSON.parse(stored) as TabState;
+  return state.tabs[state.activeTabIndex]?.query ?? null;
+}
+
+const isLocal = (url: string, origin: string) => url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin;
+
+describe.skipIf(!available)('GraphiQL in Chromium, offline', () => {
+  let service: Service;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  const requested: string[] = [];
+  const blocked: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    service = await startService(
+      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent' }),
+      createLogger('silent'),
+    );
+    origin = new URL(service.url).origin;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLocal(url, origin)) return route.continue();
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
+    context.on('request', (request) => requested.push(request.url()));
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('opens on the example query', async () => {
+    await page.goto(service.url);
+    const editor = page.locator('.graphiql-query-editor .view-lines');
+    await expect.poll(() => visibleText(editor), { timeout: 30_000 }).toContain('query ChinaOnNorthKoreanTroops {');
+    expect(await visibleText(editor)).toContain('actor(slug: "china") {');
+    await expect.poll(() => activeTabQuery(page)).toBe(EXAMPLE_QUERY);
+  });
+
+  it('runs it with the execute button and shows the article’s facts', async () => {
+    const answered = page.waitForResponse(
+      (response) => response.request().method() === 'POST' && (response.request().postData() ?? '').includes('ChinaOnNorthKoreanTroops'),
+    );
+    await page.locator('button.graphiql-execute-button').click();
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    const body = (await response.json()) as ExampleResult;
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.actor?.name).toBe('China');
+
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => visibleText(result), { timeout: 15_000 }).toContain('"name": "China"');
+    expect(await visibleText(result)).toContain('"status": "CONTESTED"');
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${RESULTS_DIR}graphiql.png` });
+
+    // The quote sits near the end of a long result; scroll the way a reader would.
+    const seen: string[] = [];
+    await result.hover();
+    await expect
+      .poll(
+        async () => {
+          seen.push(await visibleText(result));
+          await page.mouse.wheel(0, 400);
+          return seen.some((text) => text.includes('two independent sovereign states'));
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+  });
+
+  it('loads Monaco’s web workers from our own origin, without script errors', () => {
+    expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
+    for (const worker of ['editor.worker', 'json.worker', 'graphql.worker']) {
+      expect(requested.some((url) => url.startsWith(`${origin}/graphiql/assets/${worker}.`)), worker).toBe(true);
+    }
+  });
+
+  it('never tried to reach a CDN or any other origin', () => {
+    expect(requested.some((url) => url === service.url)).toBe(true);
+    expect(blocked).toEqual([]);
+    expect(requested.filter((url) => !isLocal(url, origin))).toEqual([]);
+  });
+});
