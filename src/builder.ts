@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
@@ -13,7 +14,9 @@ import { badInput } from './graphql/errors.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance']);
+const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'AuditEntry']);
+
+export const encodeGlobalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
 
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64').toString('utf8') : '';
@@ -35,9 +38,10 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     Date: { Input: Date; Output: Date };
     DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [RelayPlugin, ValidationPlugin, PrismaPlugin],
+  plugins: [ErrorsPlugin, RelayPlugin, ValidationPlugin, PrismaPlugin],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',
@@ -70,6 +74,9 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Who said what, about which claim, in answer to whom.' });
+builder.mutationType({
+  description: 'Writes. Every mutation needs `Authorization: Bearer <token>` with the `write` scope (merges and deletions: `admin`), runs in one transaction, and is recorded in the audit log.',
+});
 
 builder.scalarType('Date', {
   description: 'A calendar date, ISO 8601 `YYYY-MM-DD` (no time, no zone).',
@@ -87,6 +94,12 @@ builder.scalarType('Date', {
     }
     return date;
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });
 
 builder.scalarType('DateTime', {

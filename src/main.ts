@@ -17,6 +17,11 @@ const logger = createLogger(config.logLevel);
 try {
   const service = await startService(config, logger);
   if (config.graphiql) process.stdout.write(`\nGraphiQL: ${service.url}\n\n`);
+  if (service.bootstrapToken) {
+    process.stdout.write(
+      `An admin token was made for this new database. It is shown this once and stored only as a hash:\n\n  ${service.bootstrapToken}\n\nSend it as "Authorization: Bearer <token>" (in GraphiQL: the Headers tab). Make narrower ones with \`npm run token -- create\`.\n\n`,
+    );
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -1,8 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { PothosValidationError } from '@pothos/core';
 import { MAX_PAGE_SIZE } from './builder.js';
-import { type Context, createContext } from './context.js';
+import { type Context, createContext, requireScope } from './context.js';
+import { createEvents, type Events } from './events.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
@@ -16,6 +17,26 @@ export interface AppOptions {
   graphiql: boolean;
   /** Resolves when the database answers; rejects otherwise. Backs `/ready`. */
   checkDatabase: () => Promise<void>;
+  /** When false, queries need a token with the `read` scope too. */
+  publicReads?: boolean;
+  /** Where writes announce themselves to subscribers; one per process unless shared (e.g. through Redis). */
+  events?: Events;
+}
+
+/** Reads are public unless configured otherwise; then queries need the `read` scope like writes need `write`. */
+function usePrivateReads(): Plugin<Context> {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation || operation.operation === 'mutation') return;
+      try {
+        await requireScope(args.contextValue, 'read');
+      } catch (error) {
+        if (error instanceof GraphQLError) setResultAndStopExecution({ errors: [error] });
+        else throw error;
+      }
+    },
+  };
 }
 
 function useReadiness(check: () => Promise<void>): Plugin {
@@ -35,6 +56,7 @@ function useReadiness(check: () => Promise<void>): Plugin {
 
 export function createApp(options: AppOptions) {
   const { logger } = options;
+  const events = options.events ?? createEvents();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -46,7 +68,7 @@ export function createApp(options: AppOptions) {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
-    context: () => createContext(options.prisma),
+    context: ({ request }) => createContext(options.prisma, events, request.headers.get('authorization')),
     graphiql: options.graphiql ? { title: 'Fact service', defaultQuery: EXAMPLE_QUERY } : false,
     renderGraphiQL: renderGraphiQLPage,
     maskedErrors: {
@@ -62,7 +84,12 @@ export function createApp(options: AppOptions) {
         return maskError(error, message, isDev);
       },
     },
-    plugins: [useGraphiQLAssets(), useReadiness(options.checkDatabase), usePageSizeLimit(MAX_PAGE_SIZE)],
+    plugins: [
+      ...(options.graphiql ? [useGraphiQLAssets()] : []),
+      useReadiness(options.checkDatabase),
+      ...(options.publicReads === false ? [usePrivateReads()] : []),
+      usePageSizeLimit(MAX_PAGE_SIZE),
+    ],
   });
 }
 

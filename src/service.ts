@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createToken } from './auth/tokens.js';
 import { isEmpty, seed } from './bundle/seed.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
@@ -10,6 +11,8 @@ import { createApp } from './server.js';
 
 export interface Service {
   url: string;
+  /** The admin token made on first start, if one was: shown once, never stored in clear. */
+  bootstrapToken: string | null;
   server: Server;
   db: Database;
   close(): Promise<void>;
@@ -23,6 +26,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       ? { kind: 'postgres', url: config.database.url, poolMax: config.database.poolMax }
       : { kind: 'pglite', dataDir: config.database.dataDir },
   );
+  let bootstrapToken: string | null = null;
   try {
     if (config.migrateOnStart) {
       const result = await db.withSession((session) => applyMigrations(session, { log: (message) => logger.info(message) }));
@@ -33,6 +37,12 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         logger.info({ file, statements: report.statements, claims: report.claims, actors: report.actors }, 'seeded');
       }
     }
+    if (
+      config.bootstrapAdminToken === 'always' ||
+      (config.bootstrapAdminToken === 'auto' && db.kind === 'pglite' && (await db.prisma.apiToken.count()) === 0)
+    ) {
+      bootstrapToken = await createToken(db.prisma, `admin-${new Date().toISOString().slice(0, 19)}`, ['admin']);
+    }
   } catch (error) {
     await db.close();
     throw error;
@@ -42,6 +52,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     prisma: db.prisma,
     logger,
     graphiql: config.graphiql,
+    publicReads: config.publicReads,
     checkDatabase: async () => {
       await db.prisma.$queryRaw`SELECT 1`;
     },
@@ -59,6 +70,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
   return {
     url,
+    bootstrapToken,
     server,
     db,
     async close() {

@@ -78,31 +78,48 @@ async function createInBatches<T>(rows: T[], create: (batch: T[]) => Promise<unk
   for (const part of chunk(rows, BATCH)) await create(part);
 }
 
+function validBundle(input: unknown): FactBundle {
+  const parsed = parseBundle(input);
+  if (!parsed.ok) throw new BundleError(parsed.issues);
+  const duplicates = duplicateSlugs(parsed.bundle);
+  if (duplicates.length > 0) throw new BundleError(duplicates);
+  return parsed.bundle;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  timeoutMs?: number;
+  /** Runs inside the import's transaction after the writes, e.g. to record an audit entry. */
+  afterWrite?: (tx: Prisma.TransactionClient, report: ImportReport) => Promise<void>;
+}
+
 /**
  * Imports a fact bundle in one transaction: all or nothing, matched by slug, idempotent.
  * Lists inside a record (an actor's affiliations, a statement's stances) are the full set: entries
  * missing from the bundle are removed.
  */
-export async function importBundle(
-  prisma: PrismaClient,
-  input: unknown,
-  options: { dryRun?: boolean; timeoutMs?: number } = {},
-): Promise<ImportReport> {
-  const parsed = parseBundle(input);
-  if (!parsed.ok) throw new BundleError(parsed.issues);
-  const bundle = parsed.bundle;
-  const duplicates = duplicateSlugs(bundle);
-  if (duplicates.length > 0) throw new BundleError(duplicates);
+export async function importBundle(prisma: PrismaClient, input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
+  const bundle = validBundle(input);
   const dryRun = options.dryRun ?? false;
   try {
-    return await prisma.$transaction((tx) => writeBundle(tx, bundle, dryRun), {
-      maxWait: 10_000,
-      timeout: options.timeoutMs ?? 10 * 60_000,
-    });
+    return await prisma.$transaction(
+      async (tx) => {
+        const report = await writeBundle(tx, bundle, false);
+        await options.afterWrite?.(tx, report);
+        if (dryRun) throw new DryRunRollback({ ...report, dryRun: true });
+        return report;
+      },
+      { maxWait: 10_000, timeout: options.timeoutMs ?? 10 * 60_000 },
+    );
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     throw error;
   }
+}
+
+/** Writes a bundle inside a transaction the caller owns (the mutations build small bundles). */
+export function applyBundle(tx: Prisma.TransactionClient, input: unknown): Promise<ImportReport> {
+  return writeBundle(tx, validBundle(input), false);
 }
 
 async function writeBundle(tx: Prisma.TransactionClient, bundle: FactBundle, dryRun: boolean): Promise<ImportReport> {
@@ -195,8 +212,6 @@ async function writeBundle(tx: Prisma.TransactionClient, bundle: FactBundle, dry
   const { touchedClaims, moved } = await writeStatements(tx, bundle, { actorIds, sourceIds, statementIds, claimIds }, newStatements, threads.threadIds, report);
   await updateDescendantThreads(tx, threads.threadIds, moved);
   await refreshClaimStatuses(tx, touchedClaims);
-
-  if (dryRun) throw new DryRunRollback(report);
   return report;
 }
 

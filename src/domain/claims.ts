@@ -9,7 +9,7 @@ export async function refreshClaimStatuses(tx: Prisma.TransactionClient, claimId
   const byStatus = new Map<ClaimStatus, string[]>();
   for (const part of chunk(ids, 5_000)) {
     const stances = await tx.stance.findMany({
-      where: { claimId: { in: part } },
+      where: { claimId: { in: part }, statement: { retractedAt: null } },
       select: {
         claimId: true,
         position: true,

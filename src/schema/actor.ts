@@ -3,7 +3,7 @@ import { actorSearchText } from '../domain/actors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ActorKindEnum } from './enums.js';
-import { NEWEST_FIRST } from './order.js';
+import { hideRetracted, NEWEST_FIRST } from './order.js';
 
 export const Actor = builder.prismaNode('Actor', {
   id: { field: 'id' },
@@ -34,13 +34,15 @@ export const Actor = builder.prismaNode('Actor', {
         'Statements this actor made itself, as the speaker, newest first. Statements made on its behalf by someone else (a spokesperson speaking for a state) are NOT included here: they are in `statementsOnBehalf`, and `Query.statements(actor:)` lists both.',
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: NEWEST_FIRST },
+      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
+      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
     }),
     statementsOnBehalf: t.relatedConnection('statementsOnBehalf', {
       description: 'Statements others made on behalf of this actor (Lin Jian speaking for China), newest first.',
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: NEWEST_FIRST },
+      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
+      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 
-builder.prismaNode('Affiliation', {
+export const Affiliation = builder.prismaNode('Affiliation', {
   id: { field: 'id' },
   nullable: true,
   description: "An actor's role in another actor over time: Lin Jian is spokesperson of China's Ministry of Foreign Affairs.",

@@ -6,6 +6,11 @@ import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ClaimStatusEnum, StancePositionEnum } from './enums.js';
 import { Statement } from './statement.js';
 
+const stanceFilter = (args: { position?: Prisma.StanceWhereInput['position'] | null; includeRetracted?: boolean | null }): Prisma.StanceWhereInput => ({
+  ...(args.position ? { position: args.position } : {}),
+  ...(args.includeRetracted ? {} : { statement: { retractedAt: null } }),
+});
+
 const STATEMENTS_NEWEST_FIRST = [
   { statement: { saidOn: { sort: 'desc', nulls: 'last' } } },
   { statement: { seq: 'desc' } },
@@ -13,9 +18,12 @@ const STATEMENTS_NEWEST_FIRST = [
 
 const stanceStatements = prismaConnectionHelpers(builder, 'Stance', {
   cursor: 'id',
-  args: (t) => ({ position: t.field({ type: StancePositionEnum, description: 'Only statements taking this position.' }) }),
+  args: (t) => ({
+    position: t.field({ type: StancePositionEnum, description: 'Only statements taking this position.' }),
+    includeRetracted: t.boolean({ defaultValue: false, description: 'Also list retracted statements.' }),
+  }),
   query: (args) => ({
-    where: args.position ? { position: args.position } : {},
+    where: stanceFilter(args),
     // Prisma accepts a list here (newest statement first, then by record order); Pothos types one entry.
     orderBy: STATEMENTS_NEWEST_FIRST as unknown as Prisma.StanceOrderByWithRelationInput,
   }),
@@ -34,9 +42,9 @@ export const Claim = builder.prismaNode('Claim', {
     status: t.expose('status', { type: ClaimStatusEnum, description: CLAIM_STATUS_RULE }),
     source: t.relation('source', { nullable: true, description: "Set when the claim comes from the source's own narration rather than from a statement." }),
     stances: t.relation('stances', {
-      description: 'Positions statements take on this claim.',
-      args: { position: t.arg({ type: StancePositionEnum }) },
-      query: (args) => ({ where: args.position ? { position: args.position } : {}, orderBy: { id: 'asc' } }),
+      description: 'Positions statements take on this claim (those of retracted statements only on request).',
+      args: { position: t.arg({ type: StancePositionEnum }), includeRetracted: t.arg.boolean({ defaultValue: false }) },
+      query: (args) => ({ where: stanceFilter(args), orderBy: { id: 'asc' } }),
     }),
     statements: t.connection(
       {
@@ -45,7 +53,7 @@ export const Claim = builder.prismaNode('Claim', {
         args: stanceStatements.getArgs(),
         select: (args, ctx, nestedSelection) => ({
           stances: stanceStatements.getQuery(args, ctx, nestedSelection),
-          _count: { select: { stances: { where: args.position ? { position: args.position } : {} } } },
+          _count: { select: { stances: { where: stanceFilter(args) } } },
         }),
         resolve: (claim, args, ctx) => ({
           ...stanceStatements.resolve(claim.stances, args, ctx),

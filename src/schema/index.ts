@@ -5,6 +5,11 @@ import './source.js';
 import './statement.js';
 import './stance.js';
 import './claim.js';
+import './errors.js';
+import './audit.js';
+import './mutations/records.js';
+import './mutations/statements.js';
+import './mutations/bundles.js';
 import { builder } from '../builder.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { NEWEST_FIRST } from './order.js';
+import { hideRetracted, NEWEST_FIRST } from './order.js';
 
 export const Source = builder.prismaNode('Source', {
   id: { field: 'id' },
@@ -15,7 +15,8 @@ export const Source = builder.prismaNode('Source', {
       description: 'Statements carried by this source, newest first.',
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: NEWEST_FIRST },
+      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
+      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
     }),
     claims: t.relatedConnection('claims', {
       description: "Claims the source's own narration makes (claims made by a statement are reached through its stances).",

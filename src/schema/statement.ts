@@ -3,7 +3,15 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { Statement as StatementRow } from '../generated/prisma/client.js';
 import { DATE_RANGE, likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from './enums.js';
-import { NEWEST_FIRST, OLDEST_FIRST } from './order.js';
+import { hideRetracted, NEWEST_FIRST, OLDEST_FIRST } from './order.js';
+
+const Retraction = builder.objectRef<{ at: Date; by: string; reason: string }>('Retraction').implement({
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime' }),
+    by: t.exposeString('by', { description: 'The name of the token that retracted it.' }),
+    reason: t.exposeString('reason'),
+  }),
+});
 
 export const Statement = builder.prismaNode('Statement', {
   id: { field: 'id' },
@@ -29,7 +37,16 @@ export const Statement = builder.prismaNode('Statement', {
       description: 'Statements that respond to this one, in conversation order (oldest first).',
       cursor: 'id',
       totalCount: true,
-      query: { orderBy: OLDEST_FIRST },
+      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
+      query: (args) => ({ where: hideRetracted(args), orderBy: OLDEST_FIRST }),
+    }),
+    retracted: t.boolean({ description: 'Whether the statement has been retracted (see `retraction`).', resolve: (statement) => statement.retractedAt !== null }),
+    retraction: t.field({
+      type: Retraction,
+      nullable: true,
+      description: 'Who retracted the statement, when and why; null unless retracted.',
+      resolve: (statement) =>
+        statement.retractedAt ? { at: statement.retractedAt, by: statement.retractedBy ?? '', reason: statement.retractionReason ?? '' } : null,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -58,6 +75,7 @@ interface StatementFilterArgs {
   from?: Date | null;
   to?: Date | null;
   search?: string | null;
+  includeRetracted?: boolean | null;
 }
 
 function statementFilter(args: StatementFilterArgs): Prisma.StatementWhereInput {
@@ -71,6 +89,7 @@ function statementFilter(args: StatementFilterArgs): Prisma.StatementWhereInput 
   if (args.kind) where.push({ kind: args.kind });
   if (args.from || args.to) where.push({ saidOn: { ...(args.from ? { gte: args.from } : {}), ...(args.to ? { lte: args.to } : {}) } });
   if (term) where.push({ text: { contains: likeLiteral(term), mode: 'insensitive' } });
+  if (!args.includeRetracted) where.push({ retractedAt: null });
   return where.length === 0 ? {} : { AND: where };
 }
 
@@ -97,6 +116,7 @@ builder.queryFields((t) => ({
       from: t.arg({ type: 'Date', description: 'Said on or after this date.' }),
       to: t.arg({ type: 'Date', description: 'Said on or before this date.' }),
       search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
+      includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }),
     },
     validate: DATE_RANGE,
     totalCount: (_parent, args, { prisma }) => prisma.statement.count({ where: statementFilter(args) }),

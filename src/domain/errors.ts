@@ -1,0 +1,33 @@
+/** Errors the write path reports to clients as typed results; nothing here knows about GraphQL. */
+export interface Issue {
+  /** Where in the input, e.g. ["input", "stances", "0", "claim"]. */
+  path: string[];
+  message: string;
+}
+
+export class ValidationFailure extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(issues.length === 1 ? `Invalid input at ${issues[0]?.path.join('.') || 'input'}: ${issues[0]?.message}` : `Invalid input: ${issues.length} problems`);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFound extends Error {
+  constructor(
+    readonly type: string,
+    readonly key: string,
+  ) {
+    super(`No ${type} ${key}`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class Conflict extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

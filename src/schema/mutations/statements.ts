@@ -1,0 +1,153 @@
+import { builder, encodeGlobalId } from '../../builder.js';
+import { type Context, requireScope } from '../../context.js';
+import { formatIsoDate } from '../../domain/dates.js';
+import { deleteStatement, recordStatement, removeStance, retractStatement, setStance, updateStatement, type Written } from '../../write/statements.js';
+import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from '../enums.js';
+import { WRITE_ERRORS } from '../errors.js';
+import { Statement } from '../statement.js';
+
+const iso = (date: Date | null | undefined) => (date ? formatIsoDate(date) : null);
+
+const StanceInput = builder.inputType('StanceInput', {
+  fields: (t) => ({
+    claim: t.string({ required: true, description: 'Slug of the claim.' }),
+    position: t.field({ type: StancePositionEnum, required: true }),
+  }),
+});
+
+const RespondsToInput = builder.inputType('RespondsToInput', {
+  fields: (t) => ({
+    statement: t.string({ required: true, description: 'Slug of the statement responded to.' }),
+    kind: t.field({ type: ResponseKindEnum, required: true }),
+  }),
+});
+
+const RecordStatementInput = builder.inputType('RecordStatementInput', {
+  description: 'A statement with its stances and what it responds to; actors, source and claims are named by slug.',
+  fields: (t) => ({
+    slug: t.string({ required: true }),
+    speaker: t.string({ required: true }),
+    onBehalfOf: t.string(),
+    text: t.string({ required: true, description: 'For a DIRECT_QUOTE, the words exactly as the source quotes them.' }),
+    kind: t.field({ type: StatementKindEnum, required: true }),
+    saidOn: t.field({ type: 'Date' }),
+    venue: t.string(),
+    source: t.string({ required: true }),
+    respondsTo: t.field({ type: RespondsToInput }),
+    stances: t.field({ type: [StanceInput], defaultValue: [] }),
+  }),
+});
+
+const UpdateStatementInput = builder.inputType('UpdateStatementInput', {
+  description: 'Fields left out stay as they are; null clears an optional field; `stances`, when given, replaces them all.',
+  fields: (t) => ({
+    speaker: t.string(),
+    onBehalfOf: t.string(),
+    text: t.string(),
+    kind: t.field({ type: StatementKindEnum }),
+    saidOn: t.field({ type: 'Date' }),
+    venue: t.string(),
+    source: t.string(),
+    respondsTo: t.field({ type: RespondsToInput }),
+    stances: t.field({ type: [StanceInput] }),
+  }),
+});
+
+const nonNull = <T>(value: T | null | undefined) => (value === null ? undefined : value);
+
+async function publishRecorded(ctx: Context, written: Written) {
+  ctx.events.publish('statementRecorded', { statementId: written.id, speakerSlug: written.speakerSlug, claimSlugs: written.claimSlugs });
+  return ctx.prisma.statement.findUniqueOrThrow({ where: { id: written.id } });
+}
+
+builder.mutationFields((t) => ({
+  recordStatement: t.field({
+    type: Statement,
+    description: 'Records a statement with its stances and response link in one transaction.',
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: RecordStatementInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const writer = await requireScope(ctx, 'write');
+      const written = await recordStatement(ctx.prisma, writer.name, {
+        slug: input.slug,
+        speaker: input.speaker,
+        onBehalfOf: input.onBehalfOf ?? null,
+        text: input.text,
+        kind: input.kind,
+        saidOn: iso(input.saidOn),
+        venue: input.venue ?? null,
+        source: input.source,
+        respondsTo: input.respondsTo ?? null,
+        stances: input.stances ?? [],
+      });
+      return publishRecorded(ctx, written);
+    },
+  }),
+  updateStatement: t.field({
+    type: Statement,
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.globalID({ for: Statement, required: true }), input: t.arg({ type: UpdateStatementInput, required: true }) },
+    resolve: async (_root, { id, input }, ctx) => {
+      const writer = await requireScope(ctx, 'write');
+      await updateStatement(ctx.prisma, writer.name, id.id, {
+        speaker: nonNull(input.speaker),
+        onBehalfOf: input.onBehalfOf,
+        text: nonNull(input.text),
+        kind: nonNull(input.kind),
+        saidOn: input.saidOn === undefined ? undefined : iso(input.saidOn),
+        venue: input.venue,
+        source: nonNull(input.source),
+        respondsTo: input.respondsTo,
+        stances: nonNull(input.stances),
+      });
+      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: id.id } });
+    },
+  }),
+  retractStatement: t.field({
+    type: Statement,
+    description: 'Marks a statement retracted (who, when, why) instead of deleting it; its stances stop counting toward claim status.',
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.globalID({ for: Statement, required: true }), reason: t.arg.string({ required: true }) },
+    resolve: async (_root, { id, reason }, ctx) => {
+      const writer = await requireScope(ctx, 'write');
+      await retractStatement(ctx.prisma, writer.name, id.id, reason);
+      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: id.id } });
+    },
+  }),
+  deleteStatement: t.field({
+    type: 'ID',
+    description: 'Deletes a statement for good (admin). Prefer retractStatement, which keeps the record.',
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.globalID({ for: Statement, required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const writer = await requireScope(ctx, 'admin');
+      await deleteStatement(ctx.prisma, writer.name, id.id);
+      return encodeGlobalId('Statement', id.id);
+    },
+  }),
+  setStance: t.field({
+    type: Statement,
+    description: 'Sets the position a statement takes on a claim, adding the stance or changing it.',
+    errors: { types: WRITE_ERRORS },
+    args: {
+      statement: t.arg.globalID({ for: Statement, required: true }),
+      claim: t.arg.string({ required: true, description: 'Slug of the claim.' }),
+      position: t.arg({ type: StancePositionEnum, required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const writer = await requireScope(ctx, 'write');
+      const written = await setStance(ctx.prisma, writer.name, args.statement.id, args.claim, args.position);
+      return publishRecorded(ctx, written);
+    },
+  }),
+  removeStance: t.field({
+    type: Statement,
+    errors: { types: WRITE_ERRORS },
+    args: { statement: t.arg.globalID({ for: Statement, required: true }), claim: t.arg.string({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const writer = await requireScope(ctx, 'write');
+      const written = await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim);
+      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: written.id } });
+    },
+  }),
+}));

@@ -1,0 +1,404 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exportBundle } from '../src/bundle/export.js';
+import { seed } from '../src/bundle/seed.js';
+import type { App } from '../src/server.js';
+import { createTokens, executeAs, type Tokens } from './support/auth.js';
+import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
+import { createTestApp } from './support/graphql.js';
+
+let test: TestDatabase;
+let app: App;
+let tokens: Tokens;
+
+beforeAll(async () => {
+  test = await createTestDatabase('mutations');
+  await seed(test.db.prisma);
+  tokens = await createTokens(test);
+  app = createTestApp(test);
+});
+afterAll(() => test?.close());
+
+const ERRORS = `__typename ... on Error { message } ... on ValidationError { issues { path message } } ... on NotFoundError { type key } ... on ConflictError { field }`;
+
+async function idOf(type: 'actor' | 'statement' | 'claim' | 'source', slug: string): Promise<string> {
+  const result = await executeAs(app, null, `query($slug: String!) { ${type}(slug: $slug) { id } }`, { slug });
+  return result.data[type].id;
+}
+
+async function data(token: string | null, query: string, variables?: Record<string, unknown>) {
+  const result = await executeAs(app, token, query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data;
+}
+
+const snapshot = () => exportBundle(test.db.prisma);
+const auditCount = () => test.db.prisma.auditEntry.count();
+
+describe(`authentication and scopes on every mutation (${databaseLabel()})`, () => {
+  let ids: Record<string, string>;
+  beforeAll(async () => {
+    ids = {
+      actor: await idOf('actor', 'critics'),
+      other: await idOf('actor', 'iran'),
+      statement: await idOf('statement', 'china-peaceful-solutions'),
+      claim: await idOf('claim', 'japan-us-missile-defense-talks'),
+      source: await idOf('source', 'article-china-north-korea-russia'),
+    };
+  });
+
+  const cases: { name: string; scope: 'write' | 'admin'; query: () => [string, Record<string, unknown>] }[] = [
+    { name: 'createActor', scope: 'write', query: () => [`mutation($i: CreateActorInput!) { createActor(input: $i) { __typename } }`, { i: { slug: 'x-auth', name: 'X', kind: 'PERSON' } }] },
+    { name: 'updateActor', scope: 'write', query: () => [`mutation($id: ID!) { updateActor(id: $id, input: { description: "changed" }) { __typename } }`, { id: ids.actor }] },
+    { name: 'deleteActor', scope: 'admin', query: () => [`mutation($id: ID!) { deleteActor(id: $id) { __typename } }`, { id: ids.other }] },
+    { name: 'mergeActors', scope: 'admin', query: () => [`mutation($a: ID!, $b: ID!) { mergeActors(into: $a, from: $b) { __typename } }`, { a: ids.actor, b: ids.other }] },
+    { name: 'createAffiliation', scope: 'write', query: () => [`mutation { createAffiliation(input: { actor: "critics", organization: "iran", role: "Observer" }) { __typename } }`, {}] },
+    { name: 'createSource', scope: 'write', query: () => [`mutation { createSource(input: { slug: "auth-src", title: "T" }) { __typename } }`, {}] },
+    { name: 'updateSource', scope: 'write', query: () => [`mutation($id: ID!) { updateSource(id: $id, input: { publisher: "P" }) { __typename } }`, { id: ids.source }] },
+    { name: 'deleteSource', scope: 'admin', query: () => [`mutation($id: ID!) { deleteSource(id: $id) { __typename } }`, { id: ids.source }] },
+    { name: 'createClaim', scope: 'write', query: () => [`mutation { createClaim(input: { slug: "auth-claim", text: "T" }) { __typename } }`, {}] },
+    { name: 'updateClaim', scope: 'write', query: () => [`mutation($id: ID!) { updateClaim(id: $id, input: { text: "T2" }) { __typename } }`, { id: ids.claim }] },
+    { name: 'deleteClaim', scope: 'admin', query: () => [`mutation($id: ID!) { deleteClaim(id: $id) { __typename } }`, { id: ids.claim }] },
+    {
+      name: 'recordStatement',
+      scope: 'write',
+      query: () => [
+        `mutation { recordStatement(input: { slug: "auth-s", speaker: "critics", text: "t", kind: REPORTED, source: "article-china-north-korea-russia" }) { __typename } }`,
+        {},
+      ],
+    },
+    { name: 'updateStatement', scope: 'write', query: () => [`mutation($id: ID!) { updateStatement(id: $id, input: { venue: "v" }) { __typename } }`, { id: ids.statement }] },
+    { name: 'retractStatement', scope: 'write', query: () => [`mutation($id: ID!) { retractStatement(id: $id, reason: "r") { __typename } }`, { id: ids.statement }] },
+    { name: 'deleteStatement', scope: 'admin', query: () => [`mutation($id: ID!) { deleteStatement(id: $id) { __typename } }`, { id: ids.statement }] },
+    { name: 'setStance', scope: 'write', query: () => [`mutation($id: ID!) { setStance(statement: $id, claim: "nk-troops-kursk-8000", position: QUESTIONS) { __typename } }`, { id: ids.statement }] },
+    { name: 'removeStance', scope: 'write', query: () => [`mutation($id: ID!) { removeStance(statement: $id, claim: "china-advocates-political-solution-ukraine") { __typename } }`, { id: ids.statement }] },
+    { name: 'importBundle', scope: 'write', query: () => [`mutation($b: JSON!) { importBundle(bundle: $b) { __typename } }`, { b: { format: 'fact-bundle/v1', sources: [], actors: [], claims: [], statements: [] } }] },
+  ];
+
+  for (const { name, scope, query } of cases) {
+    it(`${name}: no token is UNAUTHENTICATED, a token without "${scope}" is FORBIDDEN, and neither changes anything`, async () => {
+      const before = await snapshot();
+      const audits = await auditCount();
+      const [source, variables] = query();
+      const anonymous = await executeAs(app, null, source, variables);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(anonymous.errors?.[0]?.path).toEqual([name]);
+      const weaker = await executeAs(app, scope === 'admin' ? tokens.write : tokens.read, source, variables);
+      expect(weaker.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const forged = await executeAs(app, 'fs_not-a-real-token', source, variables);
+      expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(await snapshot()).toEqual(before);
+      expect(await auditCount()).toBe(audits);
+    });
+  }
+
+  it('rejects a malformed Authorization header', async () => {
+    const response = await app.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' },
+      body: JSON.stringify({ query: 'mutation { createClaim(input: { slug: "basic", text: "t" }) { __typename } }' }),
+    });
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0]?.message).toMatch(/Bearer/);
+  });
+
+  it('leaves reads public', async () => {
+    const result = await executeAs(app, null, `{ actors { totalCount } }`);
+    expect(result.errors).toBeUndefined();
+  });
+});
+
+describe(`actors, affiliations, sources and claims (${databaseLabel()})`, () => {
+  it('creates an actor with affiliations, finds it by alias, and audits the write', async () => {
+    const result = await data(
+      tokens.write,
+      `mutation($i: CreateActorInput!) { createActor(input: $i) { ${ERRORS} ... on MutationCreateActorSuccess { data { id slug name aliases affiliations { role organization { slug } } } } } }`,
+      { i: { slug: 'maria-zakharova', name: 'Maria Zakharova', kind: 'PERSON', aliases: ['Zakharova'], affiliations: [{ organization: 'russia', role: 'Spokesperson', from: '2015-08-10' }] } },
+    );
+    expect(result.createActor.__typename).toBe('MutationCreateActorSuccess');
+    expect(result.createActor.data).toMatchObject({ slug: 'maria-zakharova', aliases: ['Zakharova'], affiliations: [{ role: 'Spokesperson', organization: { slug: 'russia' } }] });
+    const found = await data(null, `{ actors(search: "zakharova") { edges { node { slug } } } }`);
+    expect(found.actors.edges).toEqual([{ node: { slug: 'maria-zakharova' } }]);
+    const audit = await data(tokens.admin, `{ auditLog(first: 1) { edges { node { writer action targetType targetSlug after } } } }`);
+    expect(audit.auditLog.edges[0].node).toMatchObject({ writer: 'test-write', action: 'createActor', targetType: 'Actor', targetSlug: 'maria-zakharova' });
+    expect(audit.auditLog.edges[0].node.after).toMatchObject({ name: 'Maria Zakharova' });
+  });
+
+  it('refuses a duplicate slug with a ConflictError and a bad field with a ValidationError naming the field', async () => {
+    const before = await snapshot();
+    const duplicate = await data(tokens.write, `mutation { createActor(input: { slug: "china", name: "China again", kind: STATE }) { ${ERRORS} } }`);
+    expect(duplicate.createActor).toMatchObject({ __typename: 'ConflictError', field: 'slug' });
+    const invalid = await data(tokens.write, `mutation { createActor(input: { slug: "Bad Slug", name: "", kind: STATE, wikidataId: "159" }) { ${ERRORS} } }`);
+    expect(invalid.createActor.__typename).toBe('ValidationError');
+    const paths = invalid.createActor.issues.map((issue: { path: string[] }) => issue.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['input.slug', 'input.name', 'input.wikidataId']));
+    const dangling = await data(tokens.write, `mutation { createActor(input: { slug: "lonely", name: "L", kind: PERSON, affiliations: [{ organization: "nowhere", role: "R" }] }) { ${ERRORS} } }`);
+    expect(dangling.createActor.issues).toEqual([{ path: ['input', 'affiliations', '0', 'actor'], message: expect.stringContaining('nowhere') }]);
+    const wikidataTaken = await data(tokens.write, `mutation { createActor(input: { slug: "rf", name: "RF", kind: STATE, wikidataId: "Q159" }) { ${ERRORS} } }`);
+    expect(wikidataTaken.createActor).toMatchObject({ __typename: 'ConflictError', field: 'wikidataId' });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('updates an actor in place, clearing with null and keeping what is left out', async () => {
+    const id = await idOf('actor', 'critics');
+    const result = await data(
+      tokens.write,
+      `mutation($id: ID!) { updateActor(id: $id, input: { description: null, aliases: ["detractors"] }) { ${ERRORS} ... on MutationUpdateActorSuccess { data { slug name description aliases } } } }`,
+      { id },
+    );
+    expect(result.updateActor.data).toEqual({ slug: 'critics', name: 'Critics', description: null, aliases: ['detractors'] });
+    const missing = await data(tokens.write, `mutation($id: ID!) { updateActor(id: $id, input: { name: "x" }) { ${ERRORS} } }`, {
+      id: Buffer.from('Actor:01900000-0000-7000-8000-000000000000').toString('base64'),
+    });
+    expect(missing.updateActor).toMatchObject({ __typename: 'NotFoundError', type: 'Actor' });
+    const foreign = await executeAs(app, tokens.write, `mutation($id: ID!) { updateActor(id: $id, input: { name: "x" }) { __typename } }`, { id: await idOf('claim', 'nk-troops-kursk-8000') });
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('manages affiliations, refusing nonsense', async () => {
+    const created = await data(
+      tokens.write,
+      `mutation { createAffiliation(input: { actor: "antony-blinken", organization: "nato", role: "Envoy", from: "2021-01-26" }) { ${ERRORS} ... on MutationCreateAffiliationSuccess { data { id role from actor { slug } organization { slug } } } } }`,
+    );
+    expect(created.createAffiliation.data).toMatchObject({ role: 'Envoy', from: '2021-01-26', actor: { slug: 'antony-blinken' }, organization: { slug: 'nato' } });
+    const id = created.createAffiliation.data.id;
+    const reversed = await data(tokens.write, `mutation($id: ID!) { updateAffiliation(id: $id, input: { until: "2020-01-01" }) { ${ERRORS} } }`, { id });
+    expect(reversed.updateAffiliation.issues[0].path).toEqual(['input', 'until']);
+    const updated = await data(tokens.write, `mutation($id: ID!) { updateAffiliation(id: $id, input: { until: "2025-01-20" }) { ... on MutationUpdateAffiliationSuccess { data { until } } } }`, { id });
+    expect(updated.updateAffiliation.data.until).toBe('2025-01-20');
+    const self = await data(tokens.write, `mutation { createAffiliation(input: { actor: "nato", organization: "nato", role: "Self" }) { ${ERRORS} } }`);
+    expect(self.createAffiliation.__typename).toBe('ValidationError');
+    const duplicate = await data(tokens.write, `mutation { createAffiliation(input: { actor: "antony-blinken", organization: "nato", role: "Envoy" }) { ${ERRORS} } }`);
+    expect(duplicate.createAffiliation.__typename).toBe('ConflictError');
+    const deleted = await data(tokens.write, `mutation($id: ID!) { deleteAffiliation(id: $id) { ${ERRORS} ... on MutationDeleteAffiliationSuccess { data } } }`, { id });
+    expect(deleted.deleteAffiliation.data).toBe(id);
+    const again = await data(tokens.write, `mutation($id: ID!) { deleteAffiliation(id: $id) { ${ERRORS} } }`, { id });
+    expect(again.deleteAffiliation.__typename).toBe('NotFoundError');
+  });
+
+  it('creates, updates and deletes sources and claims; deletion of a used source is refused', async () => {
+    const source = await data(
+      tokens.write,
+      `mutation { createSource(input: { slug: "briefing-transcript", title: "MFA briefing", url: "https://example.org/briefing", publishedOn: "2024-11-01" }) { ${ERRORS} ... on MutationCreateSourceSuccess { data { id url publishedOn } } } }`,
+    );
+    expect(source.createSource.data).toMatchObject({ url: 'https://example.org/briefing', publishedOn: '2024-11-01' });
+    const badUrl = await data(tokens.write, `mutation { createSource(input: { slug: "s2", title: "T", url: "javascript:alert(1)" }) { ${ERRORS} } }`);
+    expect(badUrl.createSource.issues[0].path).toEqual(['input', 'url']);
+    const updated = await data(tokens.write, `mutation($id: ID!) { updateSource(id: $id, input: { url: null }) { ... on MutationUpdateSourceSuccess { data { url title } } } }`, { id: source.createSource.data.id });
+    expect(updated.updateSource.data).toEqual({ url: null, title: 'MFA briefing' });
+    const used = await data(tokens.admin, `mutation($id: ID!) { deleteSource(id: $id) { ${ERRORS} } }`, { id: await idOf('source', 'article-china-north-korea-russia') });
+    expect(used.deleteSource.__typename).toBe('ConflictError');
+    const removed = await data(tokens.admin, `mutation($id: ID!) { deleteSource(id: $id) { ${ERRORS} } }`, { id: source.createSource.data.id });
+    expect(removed.deleteSource.__typename).toBe('MutationDeleteSourceSuccess');
+
+    const claim = await data(tokens.write, `mutation { createClaim(input: { slug: "kim-visits-moscow", text: "Kim Jong Un visited Moscow.", topics: ["north-korea"] }) { ${ERRORS} ... on MutationCreateClaimSuccess { data { id status topics } } } }`);
+    expect(claim.createClaim.data).toMatchObject({ status: 'UNRESOLVED', topics: ['north-korea'] });
+    const changed = await data(tokens.write, `mutation($id: ID!) { updateClaim(id: $id, input: { text: "Kim Jong Un visited Moscow in 2023." }) { ... on MutationUpdateClaimSuccess { data { text topics } } } }`, { id: claim.createClaim.data.id });
+    expect(changed.updateClaim.data).toEqual({ text: 'Kim Jong Un visited Moscow in 2023.', topics: ['north-korea'] });
+    const gone = await data(tokens.admin, `mutation($id: ID!) { deleteClaim(id: $id) { ${ERRORS} } }`, { id: claim.createClaim.data.id });
+    expect(gone.deleteClaim.__typename).toBe('MutationDeleteClaimSuccess');
+    expect((await data(null, `{ claim(slug: "kim-visits-moscow") { id } }`)).claim).toBeNull();
+  });
+});
+
+describe(`statements and stances (${databaseLabel()})`, () => {
+  const RECORD = `mutation($i: RecordStatementInput!) { recordStatement(input: $i) { ${ERRORS} ... on MutationRecordStatementSuccess { data { id slug kind respondsTo { slug } responseKind thread { slug } stances { position claim { slug status } } } } } }`;
+
+  it('records a statement with its stances and response link in one call, and claim status follows', async () => {
+    const before = await data(null, `{ claim(slug: "nk-troops-kursk-8000") { status } }`);
+    expect(before.claim.status).toBe('ASSERTED');
+    const result = await data(tokens.write, RECORD, {
+      i: {
+        slug: 'russia-denies-kursk-troops',
+        speaker: 'russia',
+        text: 'Russia denies that North Korean troops are in Kursk.',
+        kind: 'PARAPHRASE',
+        saidOn: '2024-11-02',
+        source: 'article-china-north-korea-russia',
+        respondsTo: { statement: 'blinken-kursk-8000-of-10000', kind: 'REBUTS' },
+        stances: [{ claim: 'nk-troops-kursk-8000', position: 'DENIES' }],
+      },
+    });
+    expect(result.recordStatement.data).toMatchObject({
+      slug: 'russia-denies-kursk-troops',
+      respondsTo: { slug: 'blinken-kursk-8000-of-10000' },
+      responseKind: 'REBUTS',
+      thread: [{ slug: 'blinken-kursk-8000-of-10000' }],
+      stances: [{ position: 'DENIES', claim: { slug: 'nk-troops-kursk-8000', status: 'CONTESTED' } }],
+    });
+    const latest = await data(null, `{ statements(first: 1) { edges { node { slug } } } }`);
+    expect(latest.statements.edges[0].node.slug).toBe('russia-denies-kursk-troops');
+  });
+
+  it('reports every bad field of a statement at its input path, and writes nothing', async () => {
+    const before = await snapshot();
+    const result = await data(tokens.write, RECORD, {
+      i: {
+        slug: 'broken',
+        speaker: 'nobody',
+        text: 'x',
+        kind: 'REPORTED',
+        source: 'no-source',
+        respondsTo: { statement: 'missing', kind: 'ANSWERS' },
+        stances: [{ claim: 'nk-troops-kursk-8000', position: 'ASSERTS' }, { claim: 'no-claim', position: 'DENIES' }],
+      },
+    });
+    expect(result.recordStatement.__typename).toBe('ValidationError');
+    expect(result.recordStatement.issues.map((issue: { path: string[] }) => issue.path.join('.')).sort()).toEqual(
+      ['input.respondsTo.statement', 'input.source', 'input.speaker', 'input.stances.1.claim'].sort(),
+    );
+    const self = await data(tokens.write, RECORD, { i: { slug: 'me', speaker: 'china', text: 'x', kind: 'REPORTED', source: 'article-china-north-korea-russia', respondsTo: { statement: 'me', kind: 'ANSWERS' } } });
+    expect(self.recordStatement.issues[0].path).toEqual(['input', 'respondsTo', 'statement']);
+    const duplicate = await data(tokens.write, RECORD, { i: { slug: 'china-not-its-concern', speaker: 'china', text: 'x', kind: 'REPORTED', source: 'article-china-north-korea-russia' } });
+    expect(duplicate.recordStatement).toMatchObject({ __typename: 'ConflictError', field: 'slug' });
+    const badDate = await executeAs(app, tokens.write, RECORD, { i: { slug: 'dated', speaker: 'china', text: 'x', kind: 'REPORTED', source: 'article-china-north-korea-russia', saidOn: '2024-02-30' } });
+    expect(badDate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses an update that would close a response cycle', async () => {
+    const root = await idOf('statement', 'china-not-its-concern');
+    const before = await snapshot();
+    const result = await data(tokens.write, `mutation($id: ID!) { updateStatement(id: $id, input: { respondsTo: { statement: "lin-does-not-know-specifics", kind: "ANSWERS" } }) { ${ERRORS} } }`.replace('"ANSWERS"', 'ANSWERS'), { id: root });
+    expect(result.updateStatement.__typename).toBe('ValidationError');
+    expect(result.updateStatement.issues[0].path).toEqual(['input', 'respondsTo', 'statement']);
+    expect(result.updateStatement.issues[0].message).toMatch(/cycle/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('updates a statement in place and moves the thread of everything below it', async () => {
+    const id = await idOf('statement', 'zelenskyy-silence-tacit-support');
+    const result = await data(
+      tokens.write,
+      `mutation($id: ID!) { updateStatement(id: $id, input: { respondsTo: null, venue: "address to parliament" }) { ${ERRORS} ... on MutationUpdateStatementSuccess { data { venue respondsTo { slug } thread { slug } } } } }`,
+      { id },
+    );
+    expect(result.updateStatement.data).toEqual({ venue: 'address to parliament', respondsTo: null, thread: [] });
+    const below = await data(null, `{ statement(slug: "experts-china-position-unlikely-to-shift") { thread { slug } } }`);
+    expect(below.statement.thread.map((s: { slug: string }) => s.slug)).toEqual(['zelenskyy-silence-tacit-support', 'lin-reaffirms-neutrality', 'eu-urges-china-reconsider-neutrality']);
+  });
+
+  it('sets, changes and removes a stance, with claim status following', async () => {
+    const id = await idOf('statement', 'critics-china-self-serving');
+    const STATUS = `{ claim(slug: "china-knows-nk-russia-cooperation-specifics") { status } }`;
+    expect((await data(null, STATUS)).claim.status).toBe('DENIED');
+    const set = await data(tokens.write, `mutation($id: ID!) { setStance(statement: $id, claim: "china-knows-nk-russia-cooperation-specifics", position: ASSERTS) { ${ERRORS} ... on MutationSetStanceSuccess { data { stances { position claim { slug } } } } } }`, { id });
+    expect(set.setStance.data.stances).toContainEqual({ position: 'ASSERTS', claim: { slug: 'china-knows-nk-russia-cooperation-specifics' } });
+    expect((await data(null, STATUS)).claim.status).toBe('CONTESTED');
+    await data(tokens.write, `mutation($id: ID!) { setStance(statement: $id, claim: "china-knows-nk-russia-cooperation-specifics", position: QUESTIONS) { __typename } }`, { id });
+    expect((await data(null, STATUS)).claim.status).toBe('DENIED');
+    const removed = await data(tokens.write, `mutation($id: ID!) { removeStance(statement: $id, claim: "china-knows-nk-russia-cooperation-specifics") { ${ERRORS} } }`, { id });
+    expect(removed.removeStance.__typename).toBe('MutationRemoveStanceSuccess');
+    const again = await data(tokens.write, `mutation($id: ID!) { removeStance(statement: $id, claim: "china-knows-nk-russia-cooperation-specifics") { ${ERRORS} } }`, { id });
+    expect(again.removeStance.__typename).toBe('NotFoundError');
+    const noClaim = await data(tokens.write, `mutation($id: ID!) { setStance(statement: $id, claim: "no-such-claim", position: ASSERTS) { ${ERRORS} } }`, { id });
+    expect(noClaim.setStance).toMatchObject({ __typename: 'NotFoundError', type: 'Claim', key: 'no-such-claim' });
+  });
+
+  it('retracts instead of deleting: the record stays, hidden unless asked for, and stops counting', async () => {
+    const id = await idOf('statement', 'zelenskyy-silence-tacit-support');
+    const STATUS = `{ claim(slug: "china-silence-tacit-support-for-russia") { status } }`;
+    expect((await data(null, STATUS)).claim.status).toBe('CONTESTED');
+    const empty = await data(tokens.write, `mutation($id: ID!) { retractStatement(id: $id, reason: "  ") { ${ERRORS} } }`, { id });
+    expect(empty.retractStatement.issues[0].path).toEqual(['reason']);
+    const result = await data(tokens.write, `mutation($id: ID!) { retractStatement(id: $id, reason: "Misattributed") { ${ERRORS} ... on MutationRetractStatementSuccess { data { retracted retraction { by reason at } } } } }`, { id });
+    expect(result.retractStatement.data).toMatchObject({ retracted: true, retraction: { by: 'test-write', reason: 'Misattributed' } });
+    expect((await data(null, STATUS)).claim.status).toBe('DENIED');
+    const hidden = await data(null, `{ statements(speaker: "volodymyr-zelenskyy", first: 50) { edges { node { slug } } } all: statements(speaker: "volodymyr-zelenskyy", includeRetracted: true, first: 50) { edges { node { slug retracted } } } }`);
+    expect(hidden.statements.edges.map((edge: { node: { slug: string } }) => edge.node.slug)).not.toContain('zelenskyy-silence-tacit-support');
+    expect(hidden.all.edges).toContainEqual({ node: { slug: 'zelenskyy-silence-tacit-support', retracted: true } });
+    const direct = await data(null, `{ statement(slug: "zelenskyy-silence-tacit-support") { retracted } }`);
+    expect(direct.statement.retracted).toBe(true);
+    const twice = await data(tokens.write, `mutation($id: ID!) { retractStatement(id: $id, reason: "again") { ${ERRORS} } }`, { id });
+    expect(twice.retractStatement.__typename).toBe('ValidationError');
+  });
+
+  it('deletes a statement for good (admin), unlinking its responses', async () => {
+    const id = await idOf('statement', 'eu-urges-china-reconsider-neutrality');
+    const result = await data(tokens.admin, `mutation($id: ID!) { deleteStatement(id: $id) { ${ERRORS} } }`, { id });
+    expect(result.deleteStatement.__typename).toBe('MutationDeleteStatementSuccess');
+    const orphan = await data(null, `{ statement(slug: "experts-china-position-unlikely-to-shift") { respondsTo { slug } thread { slug } } }`);
+    expect(orphan.statement).toEqual({ respondsTo: null, thread: [] });
+  });
+});
+
+describe(`merging duplicate actors (${databaseLabel()})`, () => {
+  let run = 0;
+  beforeEach(async () => {
+    run += 1;
+    await data(tokens.write, `mutation { createActor(input: { slug: "prc", name: "People's Republic", kind: STATE, aliases: ["PRC"] }) { __typename } }`);
+    await data(tokens.write, `mutation { createAffiliation(input: { actor: "prc", organization: "united-states", role: "Rival" }) { __typename } }`);
+    const recorded = await data(
+      tokens.write,
+      `mutation { recordStatement(input: { slug: "prc-says-${run}", speaker: "prc", text: "PRC says.", kind: REPORTED, source: "article-china-north-korea-russia", stances: [{ claim: "china-neutral-on-ukraine-war", position: ASSERTS }] }) { __typename } }`,
+    );
+    expect(recorded.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
+  });
+
+  it('moves statements and affiliations, keeps the duplicate’s slug as an alias, and deletes it', async () => {
+    const into = await idOf('actor', 'china');
+    const from = await idOf('actor', 'prc');
+    const result = await data(tokens.admin, `mutation($a: ID!, $b: ID!) { mergeActors(into: $a, from: $b) { ${ERRORS} ... on MutationMergeActorsSuccess { data { slug aliases affiliations { role } } } } }`, { a: into, b: from });
+    expect(result.mergeActors.data.slug).toBe('china');
+    expect(result.mergeActors.data.aliases).toEqual(expect.arrayContaining(['prc', 'PRC', "People's Republic"]));
+    expect(result.mergeActors.data.affiliations).toContainEqual({ role: 'Rival' });
+    expect((await data(null, `{ actor(slug: "prc") { id } }`)).actor).toBeNull();
+    expect((await data(null, `{ statement(slug: "prc-says-1") { speaker { slug } } }`)).statement.speaker.slug).toBe('china');
+    expect((await data(null, `{ actors(search: "prc") { edges { node { slug } } } }`)).actors.edges).toEqual([{ node: { slug: 'china' } }]);
+    const self = await data(tokens.admin, `mutation($a: ID!) { mergeActors(into: $a, from: $a) { ${ERRORS} } }`, { a: into });
+    expect(self.mergeActors.__typename).toBe('ValidationError');
+  });
+
+  it('refuses to delete an actor that statements name, and deletes one they do not', async () => {
+    const named = await data(tokens.admin, `mutation($id: ID!) { deleteActor(id: $id) { ${ERRORS} } }`, { id: await idOf('actor', 'prc') });
+    expect(named.deleteActor.__typename).toBe('ConflictError');
+    const unused = await data(tokens.admin, `mutation($id: ID!) { deleteActor(id: $id) { ${ERRORS} } }`, { id: await idOf('actor', 'iran') });
+    expect(unused.deleteActor.__typename).toBe('MutationDeleteActorSuccess');
+  });
+});
+
+describe(`bundles over GraphQL (${databaseLabel()})`, () => {
+  it('imports idempotently, dry-runs without writing, and names the JSON path of a bad record', async () => {
+    const bundle = {
+      format: 'fact-bundle/v1',
+      sources: [],
+      actors: [{ slug: 'api-actor', name: 'API actor', kind: 'GROUP', aliases: [], description: null, wikidataId: null, affiliations: [] }],
+      claims: [],
+      statements: [],
+    };
+    const IMPORT = `mutation($b: JSON!, $d: Boolean) { importBundle(bundle: $b, dryRun: $d) { ${ERRORS} ... on MutationImportBundleSuccess { data { dryRun actors { created updated unchanged } } } } }`;
+    const dry = await data(tokens.write, IMPORT, { b: bundle, d: true });
+    expect(dry.importBundle.data).toEqual({ dryRun: true, actors: { created: 1, updated: 0, unchanged: 0 } });
+    expect((await data(null, `{ actor(slug: "api-actor") { id } }`)).actor).toBeNull();
+    const first = await data(tokens.write, IMPORT, { b: bundle });
+    expect(first.importBundle.data.actors.created).toBe(1);
+    const second = await data(tokens.write, IMPORT, { b: bundle });
+    expect(second.importBundle.data.actors).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    const broken = await data(tokens.write, IMPORT, {
+      b: { ...bundle, statements: [{ slug: 's', speaker: 'api-actor', onBehalfOf: null, text: 't', kind: 'REPORTED', saidOn: null, venue: null, source: 'article-china-north-korea-russia', respondsTo: null, stances: [{ claim: 'nope', position: 'ASSERTS' }] }] },
+    });
+    expect(broken.importBundle.issues).toEqual([{ path: ['bundle', 'statements', '0', 'stances', '0', 'claim'], message: expect.stringMatching(/^\/statements\/0\/stances\/0\/claim: /) }]);
+  });
+
+  it('exports the subgraph around an actor and claims as JSON-LD', async () => {
+    const result = await data(null, `{ exportBundle(actors: ["lin-jian"]) { ... on QueryExportBundleSuccess { data } } claimsJsonLd(claims: ["nk-troops-kursk-8000"]) { ... on QueryClaimsJsonLdSuccess { data } } missing: exportBundle(actors: ["nobody"]) { __typename ... on NotFoundError { key } } }`);
+    const bundle = result.exportBundle.data;
+    expect(bundle.format).toBe('fact-bundle/v1');
+    expect(bundle.statements.map((s: { slug: string }) => s.slug)).toContain('lin-sovereign-states-own-matter');
+    expect(result.claimsJsonLd.data['@context']).toBeDefined();
+    expect(result.missing).toMatchObject({ __typename: 'NotFoundError', key: 'nobody' });
+  });
+});
+
+describe(`the audit log (${databaseLabel()})`, () => {
+  it('is for admins only, and records before and after', async () => {
+    const denied = await executeAs(app, tokens.write, `{ auditLog { totalCount: edges { cursor } } }`);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const log = await data(tokens.admin, `{ auditLog(action: "updateActor", first: 5) { edges { node { writer targetSlug before after at } } } }`);
+    const entry = log.auditLog.edges.find((edge: { node: { targetSlug: string } }) => edge.node.targetSlug === 'critics')?.node;
+    expect(entry.before.aliases).toEqual([]);
+    expect(entry.after.aliases).toEqual(['detractors']);
+    expect(entry.writer).toBe('test-write');
+    expect(new Date(entry.at).getTime()).toBeGreaterThan(Date.now() - 10 * 60_000);
+  });
+});
