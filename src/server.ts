@@ -8,6 +8,8 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { usePageSizeLimit } from './graphql/page-size.js';
+import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
+import { type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -21,6 +23,8 @@ export interface AppOptions {
   publicReads?: boolean;
   /** Where writes announce themselves to subscribers; one per process unless shared (e.g. through Redis). */
   events?: Events;
+  integration?: IntegrationOptions;
+  hardening?: HardeningOptions;
 }
 
 /** Reads are public unless configured otherwise; then queries need the `read` scope like writes need `write`. */
@@ -57,7 +61,11 @@ function useReadiness(check: () => Promise<void>): Plugin {
 export function createApp(options: AppOptions) {
   const { logger } = options;
   const events = options.events ?? createEvents();
+  const integration = integrationYogaOptions(options.integration);
+  const hardening = hardeningYogaOptions(options.hardening);
   return createYoga<Record<string, unknown>, Context>({
+    ...integration,
+    ...hardening,
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -89,6 +97,8 @@ export function createApp(options: AppOptions) {
       useReadiness(options.checkDatabase),
       ...(options.publicReads === false ? [usePrivateReads()] : []),
       usePageSizeLimit(MAX_PAGE_SIZE),
+      ...(integration.plugins ?? []),
+      ...(hardening.plugins ?? []),
     ],
   });
 }
