@@ -65,6 +65,15 @@ export const statementSchema = z.strictObject({
   source: slug,
   respondsTo: z.strictObject({ statement: slug, kind: enumOf(ResponseKind) }).nullable(),
   stances: z.array(stanceSchema).max(1_000),
+  /** Present only on a retracted statement. */
+  retraction: z
+    .strictObject({
+      at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' }),
+      by: text(300),
+      reason: text(2_000),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const bundleSchema = z.strictObject({

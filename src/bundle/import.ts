@@ -4,7 +4,7 @@ import { refreshClaimStatuses } from '../domain/claims.js';
 import { formatIsoDate, parseIsoDate } from '../domain/dates.js';
 import { uuid7 } from '../domain/uuid7.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { type BundleIssue, type FactBundle, parseBundle } from './format.js';
+import { type BundleIssue, type BundleStatement, type FactBundle, parseBundle } from './format.js';
 
 export interface ImportCounts {
   created: number;
@@ -43,6 +43,16 @@ const counts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0, dele
 const date = (value: string | null) => (value === null ? null : (parseIsoDate(value) ?? null));
 const sameDate = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && formatIsoDate(a) === formatIsoDate(b));
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
+
+type Retraction = NonNullable<BundleStatement['retraction']>;
+
+/** A bundle sets a retraction but never lifts one: an older bundle without it must not revive a retracted statement. */
+const retractionData = (retraction: BundleStatement['retraction']) =>
+  retraction ? { retractedAt: new Date(retraction.at), retractedBy: retraction.by, retractionReason: retraction.reason } : {};
+
+const sameRetraction = (current: { retractedAt: Date | null; retractedBy: string | null; retractionReason: string | null }, retraction: Retraction | null | undefined) =>
+  !retraction ||
+  (current.retractedAt?.getTime() === new Date(retraction.at).getTime() && current.retractedBy === retraction.by && current.retractionReason === retraction.reason);
 
 function duplicateSlugs(bundle: FactBundle): BundleIssue[] {
   const issues: BundleIssue[] = [];
@@ -357,6 +367,8 @@ async function writeStatements(
   const stancesToCreate: Prisma.StanceCreateManyInput[] = [];
   const stancesToDelete: string[] = [];
   const deferredResponses: { id: string; respondsToId: string }[] = [];
+  // Updates wait until new statements exist: an existing statement may come to answer a new one.
+  const updates: { id: string; data: Prisma.StatementUncheckedUpdateInput }[] = [];
   const moved: string[] = [];
 
   for (const statement of bundle.statements) {
@@ -373,6 +385,7 @@ async function writeStatements(
       respondsToId,
       responseKind: statement.respondsTo?.kind ?? null,
       threadIds: threadIds.get(id) ?? [],
+      ...retractionData(statement.retraction),
     };
     const current = existing.get(statement.slug);
     const currentStances = new Map((current?.stances ?? []).map((stance) => [stance.claimId, stance]));
@@ -388,14 +401,20 @@ async function writeStatements(
       current.sourceId === data.sourceId &&
       current.respondsToId === data.respondsToId &&
       current.responseKind === data.responseKind &&
-      sameList(current.threadIds, data.threadIds)
+      sameList(current.threadIds, data.threadIds) &&
+      sameRetraction(current, statement.retraction)
     ) {
       report.statements.unchanged += 1;
     } else {
-      await tx.statement.update({ where: { id }, data });
+      updates.push({ id, data });
       report.statements.updated += 1;
       if (!sameList(current.threadIds, data.threadIds)) moved.push(id);
-      if (current.speakerId !== data.speakerId || current.onBehalfOfId !== data.onBehalfOfId || !sameDate(current.saidOn, data.saidOn)) {
+      if (
+        current.speakerId !== data.speakerId ||
+        current.onBehalfOfId !== data.onBehalfOfId ||
+        !sameDate(current.saidOn, data.saidOn) ||
+        !sameRetraction(current, statement.retraction)
+      ) {
         for (const claimId of currentStances.keys()) touchedClaims.add(claimId);
       }
     }
@@ -438,6 +457,7 @@ async function writeStatements(
   for (const { id, respondsToId } of deferredResponses) {
     await tx.statement.update({ where: { id }, data: { respondsToId } });
   }
+  for (const { id, data } of updates) await tx.statement.update({ where: { id }, data });
   for (const part of chunk(stancesToDelete, BATCH)) await tx.stance.deleteMany({ where: { id: { in: part } } });
   report.stances.deleted += stancesToDelete.length;
   await createInBatches(stancesToCreate, (data) => tx.stance.createMany({ data }));

@@ -32,7 +32,9 @@ export async function refreshClaimStatuses(tx: Prisma.TransactionClient, claimId
     }
     for (const [claimId, claimFacts] of facts) {
       const status = deriveClaimStatus(claimFacts);
-      byStatus.set(status, [...(byStatus.get(status) ?? []), claimId]);
+      const group = byStatus.get(status);
+      if (group) group.push(claimId);
+      else byStatus.set(status, [claimId]);
     }
   }
   for (const [status, claimIdsWithStatus] of byStatus) {

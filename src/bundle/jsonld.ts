@@ -1,0 +1,210 @@
+import { chunk } from '../domain/chunk.js';
+import { CON_POSITIONS, PRO_POSITIONS } from '../domain/claim-status.js';
+import { formatIsoDate } from '../domain/dates.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import type { ActorKind, ClaimStatus } from '../generated/prisma/enums.js';
+import { type BundleSelection, byId, EXPORT_PAGE, isEmptySelection, pages, readSnapshot, resolveSelection } from './export.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonLdNode = { [key: string]: JsonValue };
+
+export interface ClaimsJsonLd {
+  '@context': 'https://schema.org';
+  '@graph': JsonLdNode[];
+}
+
+export const jsonLdId = (type: 'claim' | 'claim-review' | 'actor' | 'source', slug: string) => `urn:fact-service:${type}:${slug}`;
+export const wikidataUrl = (id: string) => `https://www.wikidata.org/wiki/${id}`;
+
+// schema.org's `author` expects a Person or an Organization; a Country alone is a Place, so a state is both.
+const ACTOR_TYPES: Record<ActorKind, string | string[]> = {
+  PERSON: 'Person',
+  STATE: ['Country', 'Organization'],
+  GOVERNMENT_BODY: 'GovernmentOrganization',
+  ORGANIZATION: 'Organization',
+  MILITARY: 'GovernmentOrganization',
+  GROUP: 'Organization',
+};
+
+const STATUS_MEANING: Record<ClaimStatus, string> = {
+  ASSERTED: 'the actors who took a position on it assert or support it',
+  DENIED: 'the actors who took a position on it deny or question it',
+  CONTESTED: 'some actors assert or support it while others deny or question it',
+  UNRESOLVED: 'no actor is recorded asserting or denying it',
+};
+
+type Db = Prisma.TransactionClient;
+
+const actorSelect = { id: true, slug: true, name: true, kind: true, aliases: true, description: true, wikidataId: true } satisfies Prisma.ActorSelect;
+const sourceSelect = { id: true, slug: true, title: true, url: true, publisher: true, publishedOn: true } satisfies Prisma.SourceSelect;
+const claimSelect = { id: true, slug: true, text: true, topics: true, status: true, sourceId: true } satisfies Prisma.ClaimSelect;
+const stanceSelect = {
+  id: true,
+  claimId: true,
+  position: true,
+  statement: { select: { seq: true, saidOn: true, speakerId: true, onBehalfOfId: true, sourceId: true } },
+} satisfies Prisma.StanceSelect;
+
+type ActorRow = Prisma.ActorGetPayload<{ select: typeof actorSelect }>;
+type SourceRow = Prisma.SourceGetPayload<{ select: typeof sourceSelect }>;
+type ClaimRow = Prisma.ClaimGetPayload<{ select: typeof claimSelect }>;
+type StanceRow = Prisma.StanceGetPayload<{ select: typeof stanceSelect }>;
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function actorNode(actor: ActorRow): JsonLdNode {
+  return {
+    '@type': ACTOR_TYPES[actor.kind],
+    '@id': jsonLdId('actor', actor.slug),
+    name: actor.name,
+    ...(actor.aliases.length > 0 ? { alternateName: actor.aliases } : {}),
+    ...(actor.description ? { description: actor.description } : {}),
+    ...(actor.wikidataId ? { sameAs: wikidataUrl(actor.wikidataId) } : {}),
+  };
+}
+
+function sourceNode(source: SourceRow): JsonLdNode {
+  return {
+    '@type': 'CreativeWork',
+    '@id': jsonLdId('source', source.slug),
+    name: source.title,
+    ...(source.url ? { url: source.url } : {}),
+    ...(source.publisher ? { publisher: { '@type': 'Organization', name: source.publisher } } : {}),
+    ...(source.publishedOn ? { datePublished: formatIsoDate(source.publishedOn) } : {}),
+  };
+}
+
+/** The first known appearance: the only one, or the one published strictly before every other. */
+function firstAppearance(sources: SourceRow[]): SourceRow | undefined {
+  if (sources.length === 1) return sources[0];
+  const dates = sources.map((source) => source.publishedOn?.getTime());
+  if (dates.some((date) => date === undefined)) return undefined;
+  const earliest = Math.min(...dates.map((date) => date ?? Infinity));
+  const first = sources.filter((_, i) => dates[i] === earliest);
+  return first.length === 1 ? first[0] : undefined;
+}
+
+function ratingExplanation(status: ClaimStatus, stances: StanceRow[]): string {
+  const pro = stances.filter((s) => PRO_POSITIONS.includes(s.position)).length;
+  const con = stances.filter((s) => CON_POSITIONS.includes(s.position)).length;
+  const declined = stances.filter((s) => s.position === 'DECLINES_TO_CONFIRM').length;
+  const counted = [`${plural(pro, 'statement')} for`, `${con} against`, ...(declined > 0 ? [`${declined} declining to confirm`] : [])].join(', ');
+  return (
+    `${status}: ${STATUS_MEANING[status]} (${counted}). This status is derived automatically from the stances recorded on the claim; ` +
+    'it is not an editorial verdict: this service records who said what and does not check whether the claim is true.'
+  );
+}
+
+/** The speakers of the statements asserting or supporting a claim, and the actors they spoke for, in the order they spoke. */
+const authorIds = (stances: StanceRow[]) =>
+  new Set(
+    stances
+      .filter((s) => PRO_POSITIONS.includes(s.position))
+      .flatMap((s) => (s.statement.onBehalfOfId ? [s.statement.speakerId, s.statement.onBehalfOfId] : [s.statement.speakerId])),
+  );
+
+async function claimIdsFor(db: Db, selection: BundleSelection): Promise<string[]> {
+  const seeds = await resolveSelection(db, selection, { statementsOnClaims: false });
+  const claimIds = new Set(seeds.claimIds);
+  for (const part of chunk([...seeds.statementIds], EXPORT_PAGE)) {
+    for await (const batch of pages(
+      (page) => db.stance.findMany({ where: { statementId: { in: part } }, select: { id: true, claimId: true }, orderBy: { id: 'asc' }, ...page }),
+      byId,
+    )) {
+      for (const stance of batch) claimIds.add(stance.claimId);
+    }
+  }
+  return [...claimIds].sort();
+}
+
+async function* claimPages(db: Db, selection: BundleSelection | undefined): AsyncGenerator<ClaimRow[]> {
+  if (!selection || isEmptySelection(selection)) {
+    yield* pages((page) => db.claim.findMany({ select: claimSelect, orderBy: { id: 'asc' }, ...page }), byId);
+    return;
+  }
+  for (const part of chunk(await claimIdsFor(db, selection), EXPORT_PAGE)) {
+    yield await db.claim.findMany({ where: { id: { in: part } }, select: claimSelect, orderBy: { id: 'asc' } });
+  }
+}
+
+/**
+ * The claims of the database, or those around a selection (the selected claims, the claims narrated by
+ * selected sources and those that the selection's statements take a stance on), as schema.org JSON-LD:
+ * per claim a `Claim` (its text; `author`: the speakers of statements asserting or supporting it and
+ * the actors they spoke for; `appearance`: the sources where it is narrated or taken a stance on; `about`:
+ * the actors named by its topics) followed by a `ClaimReview` that carries the derived status as the
+ * rating's `alternateName` and says, in `ratingExplanation`, that it is not an editorial verdict.
+ * Retracted statements count for nothing, as in the status. Nothing is invented: no numeric rating scale,
+ * no reviewer, a URL, publisher or date only where stored.
+ */
+export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSelection): Promise<ClaimsJsonLd> {
+  return readSnapshot(prisma, async (db) => {
+    const graph: JsonLdNode[] = [];
+    const actors = new Map<string, ActorRow>();
+    const actorsBySlug = new Map<string, ActorRow | null>();
+    const sources = new Map<string, SourceRow>();
+
+    for await (const claims of claimPages(db, selection)) {
+      const stances: StanceRow[] = [];
+      const claimIds = claims.map((claim) => claim.id);
+      for await (const batch of pages(
+        (page) => db.stance.findMany({ where: { claimId: { in: claimIds }, statement: { retractedAt: null } }, select: stanceSelect, orderBy: { id: 'asc' }, ...page }),
+        byId,
+      )) {
+        stances.push(...batch);
+      }
+      stances.sort(
+        (a, b) => (a.statement.saidOn?.getTime() ?? -Infinity) - (b.statement.saidOn?.getTime() ?? -Infinity) || a.statement.seq - b.statement.seq,
+      );
+
+      for (const part of chunk([...authorIds(stances)].filter((id) => !actors.has(id)), EXPORT_PAGE)) {
+        for (const actor of await db.actor.findMany({ where: { id: { in: part } }, select: actorSelect })) actors.set(actor.id, actor);
+      }
+      const topics = [...new Set(claims.flatMap((claim) => claim.topics))].filter((topic) => !actorsBySlug.has(topic));
+      for (const part of chunk(topics, EXPORT_PAGE)) {
+        const found = await db.actor.findMany({ where: { slug: { in: part } }, select: actorSelect });
+        for (const topic of part) actorsBySlug.set(topic, found.find((actor) => actor.slug === topic) ?? null);
+      }
+      const wantedSources = [...claims.flatMap((c) => (c.sourceId ? [c.sourceId] : [])), ...stances.map((s) => s.statement.sourceId)];
+      for (const part of chunk([...new Set(wantedSources)].filter((id) => !sources.has(id)), EXPORT_PAGE)) {
+        for (const source of await db.source.findMany({ where: { id: { in: part } }, select: sourceSelect })) sources.set(source.id, source);
+      }
+
+      const stancesOf = new Map<string, StanceRow[]>();
+      for (const stance of stances) {
+        const list = stancesOf.get(stance.claimId);
+        if (list) list.push(stance);
+        else stancesOf.set(stance.claimId, [stance]);
+      }
+      for (const claim of claims) {
+        const claimStances = stancesOf.get(claim.id) ?? [];
+        const authors = [...authorIds(claimStances)].flatMap((id) => actors.get(id) ?? []);
+        const about = claim.topics.flatMap((topic) => actorsBySlug.get(topic) ?? []);
+        const appearances = [...new Set([...(claim.sourceId ? [claim.sourceId] : []), ...claimStances.map((s) => s.statement.sourceId)])].flatMap(
+          (id) => sources.get(id) ?? [],
+        );
+        const first = firstAppearance(appearances);
+        const claimId = jsonLdId('claim', claim.slug);
+        graph.push({
+          '@type': 'Claim',
+          '@id': claimId,
+          identifier: claim.slug,
+          text: claim.text,
+          ...(claim.topics.length > 0 ? { keywords: claim.topics } : {}),
+          ...(about.length > 0 ? { about: about.map(actorNode) } : {}),
+          ...(authors.length > 0 ? { author: authors.map(actorNode) } : {}),
+          ...(appearances.length > 0 ? { appearance: appearances.map(sourceNode) } : {}),
+          ...(first ? { firstAppearance: sourceNode(first) } : {}),
+        });
+        graph.push({
+          '@type': 'ClaimReview',
+          '@id': jsonLdId('claim-review', claim.slug),
+          claimReviewed: claim.text,
+          itemReviewed: { '@id': claimId },
+          reviewRating: { '@type': 'Rating', alternateName: claim.status, ratingExplanation: ratingExplanation(claim.status, claimStances) },
+        });
+      }
+    }
+    return { '@context': 'https://schema.org', '@graph': graph };
+  });
+}
