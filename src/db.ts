@@ -10,13 +10,23 @@ export type { PrismaClient } from './generated/prisma/client.js';
 
 export type DatabaseOptions =
   | { kind: 'pglite'; dataDir?: string | undefined; pglite?: PGlite }
-  | { kind: 'postgres'; url: string; poolMax?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax?: number;
+      /** PostgreSQL cancels a statement that runs longer (0: never). Migrations are exempt. */
+      statementTimeoutMs?: number;
+      /** How long to wait for a connection, new or from the pool, before failing. */
+      connectTimeoutMs?: number;
+    };
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly prisma: PrismaClient;
   /** Runs `work` on one raw connection: for the migration runner only. */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** How the connection pool is used (PostgreSQL only): for metrics. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -63,7 +73,8 @@ export async function openDatabase(options: DatabaseOptions, openOptions: OpenOp
   const poolConfig: pg.PoolConfig = {
     connectionString,
     max: options.poolMax ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ...(schema ? { options: searchPathOption(schema) } : {}),
   };
   const pool = new pg.Pool(poolConfig);
@@ -76,12 +87,17 @@ export async function openDatabase(options: DatabaseOptions, openOptions: OpenOp
     prisma,
     async withSession(work) {
       const client = await pool.connect();
+      const exempt = Boolean(options.statementTimeoutMs);
       try {
+        // Migrations may rewrite whole tables: the statement timeout is for requests.
+        if (exempt) await client.query('SET statement_timeout TO 0');
         return await work(pgSession(client));
       } finally {
+        if (exempt) await client.query('RESET statement_timeout').catch(() => undefined);
         client.release();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolConfig.max ?? 10 }),
     async close() {
       await prisma.$disconnect();
       await pool.end();

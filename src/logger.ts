@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { requestLogFields } from './http/request-context.js';
 
 export type Logger = pino.Logger;
 
@@ -6,7 +7,25 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const options: pino.LoggerOptions = {
     level,
     base: undefined,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: '[redacted]' },
+    // Every line logged while a request is handled carries its id (`reqId`, also sent back as X-Request-Id).
+    mixin: requestLogFields,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'authorization',
+        '*.authorization',
+        'req.headers.cookie',
+        'headers.cookie',
+        'token',
+        '*.token',
+        'password',
+        '*.password',
+        'variables',
+        '*.variables',
+      ],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -8,8 +8,9 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { usePageSizeLimit } from './graphql/page-size.js';
+import { classifyDatabaseError, databaseError } from './http/database-errors.js';
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
-import { type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
+import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -40,6 +41,14 @@ function usePrivateReads(): Plugin<Context> {
         else throw error;
       }
     },
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      try {
+        await requireScope(args.contextValue, 'read');
+      } catch (error) {
+        if (error instanceof GraphQLError) setResultAndStopExecution({ errors: [error] });
+        else throw error;
+      }
+    },
   };
 }
 
@@ -62,7 +71,7 @@ export function createApp(options: AppOptions) {
   const { logger } = options;
   const events = options.events ?? createEvents();
   const integration = integrationYogaOptions(options.integration);
-  const hardening = hardeningYogaOptions(options.hardening);
+  const hardening = hardeningYogaOptions({ logger, ...options.hardening });
   return createYoga<Record<string, unknown>, Context>({
     ...integration,
     ...hardening,
@@ -77,7 +86,7 @@ export function createApp(options: AppOptions) {
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
     context: ({ request }) => createContext(options.prisma, events, request.headers.get('authorization')),
-    graphiql: options.graphiql ? { title: 'Fact service', defaultQuery: EXAMPLE_QUERY } : false,
+    graphiql: options.graphiql ? { title: 'Fact service', defaultQuery: EXAMPLE_QUERY, additionalHeaders: GRAPHIQL_HEADERS } : false,
     renderGraphiQL: renderGraphiQLPage,
     maskedErrors: {
       isDev: false,
@@ -85,6 +94,12 @@ export function createApp(options: AppOptions) {
         const original = error instanceof GraphQLError ? error.originalError : undefined;
         if (original instanceof PothosValidationError && error instanceof GraphQLError) {
           return createGraphQLError(original.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        const databaseFailure = classifyDatabaseError(original ?? error);
+        if (databaseFailure) {
+          const graphQLError = error instanceof GraphQLError ? error : undefined;
+          logger.warn({ path: graphQLError?.path, failure: databaseFailure }, `database error: ${databaseFailure}`);
+          return databaseError(databaseFailure, graphQLError);
         }
         if (original && !(original instanceof GraphQLError)) {
           logger.error({ err: original, path: error instanceof GraphQLError ? error.path : undefined }, 'unexpected error in a resolver');

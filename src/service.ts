@@ -6,6 +6,12 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
 import { applyMigrations } from './db/migrate.js';
 import { graphiqlBundle } from './graphiql.js';
+import { type StartedHardening, startHardening } from './http/hardening.js';
+import type { IntegrationOptions } from './http/integration.js';
+import { loadPersistedOperations } from './http/persisted-operations.js';
+import { createRedisEvents, redactedRedisUrl } from './http/redis-events.js';
+import { applyServerTimeouts, drainServer } from './http/shutdown.js';
+import { serveGraphQLOverWebSocket } from './http/websocket.js';
 import type { Logger } from './logger.js';
 import { createApp } from './server.js';
 
@@ -23,11 +29,31 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const started = performance.now();
   const db = await openDatabase(
     config.database.kind === 'postgres'
-      ? { kind: 'postgres', url: config.database.url, poolMax: config.database.poolMax }
+      ? {
+          kind: 'postgres',
+          url: config.database.url,
+          poolMax: config.database.poolMax,
+          statementTimeoutMs: config.databaseTimeouts.statementMs,
+          connectTimeoutMs: config.databaseTimeouts.connectMs,
+        }
       : { kind: 'pglite', dataDir: config.database.dataDir },
   );
   let bootstrapToken: string | null = null;
+  const stopping = new AbortController();
+  let integration: IntegrationOptions = { ...config.integration, stopping: stopping.signal };
+  let redis: Awaited<ReturnType<typeof createRedisEvents>> | null = null;
+  let hardening: StartedHardening | null = null;
+  // From SIGTERM on: /ready answers 503 so the load balancer stops sending, and responses close their connection.
+  let draining = false;
   try {
+    hardening = await startHardening(config.hardening, { logger, redisUrl: config.redisUrl, poolStats: db.poolStats, draining: () => draining });
+    if (config.integration.persistedOperationsFile) {
+      integration = { ...integration, persistedOperationsStore: await loadPersistedOperations(config.integration.persistedOperationsFile) };
+    }
+    if (config.redisUrl) {
+      redis = await createRedisEvents(config.redisUrl, logger);
+      logger.info({ redis: redactedRedisUrl(config.redisUrl) }, 'live updates go through Redis');
+    }
     if (config.migrateOnStart) {
       const result = await db.withSession((session) => applyMigrations(session, { log: (message) => logger.info(message) }));
       logger.info({ applied: result.applied }, result.applied.length ? 'applied migrations' : 'database schema is up to date');
@@ -44,6 +70,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       bootstrapToken = await createToken(db.prisma, `admin-${new Date().toISOString().slice(0, 19)}`, ['admin']);
     }
   } catch (error) {
+    await hardening?.close();
+    await redis?.close();
     await db.close();
     throw error;
   }
@@ -54,10 +82,16 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     graphiql: config.graphiql,
     publicReads: config.publicReads,
     checkDatabase: async () => {
+      if (draining) throw new Error('shutting down');
       await db.prisma.$queryRaw`SELECT 1`;
     },
+    integration,
+    hardening: hardening.options,
+    ...(redis ? { events: redis.events } : {}),
   });
   const server = createServer(app);
+  applyServerTimeouts(server, config.hardening);
+  const webSockets = config.integration.subscriptions ? serveGraphQLOverWebSocket(server, app, { ...integration, logger }) : null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -74,11 +108,19 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     server,
     db,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      draining = true;
+      if (config.shutdown.delayMs > 0) {
+        logger.info({ delayMs: config.shutdown.delayMs }, 'not ready any more; still serving while the load balancer notices');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdown.delayMs));
+      }
+      stopping.abort();
+      await webSockets?.close();
+      await drainServer(server, config.shutdown.timeoutMs, logger);
+      logger.info('stopped accepting connections; requests in flight have finished');
+      await hardening?.close();
+      await redis?.close();
       await db.close();
+      logger.info('database closed');
     },
   };
 }

@@ -453,7 +453,8 @@ describe(`export and import of fact bundles (${databaseLabel()})`, () => {
   });
 });
 
-describe('the import and export commands', () => {
+// Each command is a fresh process that starts an embedded database and migrates it: seconds apiece.
+describe('the import and export commands', { timeout: 240_000 }, () => {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   const run = (script: string, args: string[]) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: 'memory://', LOG_LEVEL: 'silent' };

@@ -3,7 +3,8 @@ import { actorSearchText } from '../domain/actors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ActorKindEnum } from './enums.js';
-import { hideRetracted, NEWEST_FIRST } from './order.js';
+import { ACTOR_STATEMENTS, ACTOR_STATEMENTS_ON_BEHALF, newestFirst, relatedStatements } from './related.js';
+import { Statement } from './statement.js';
 
 export const Actor = builder.prismaNode('Actor', {
   id: { field: 'id' },
@@ -29,21 +30,25 @@ export const Actor = builder.prismaNode('Actor', {
       description: 'The affiliations of other actors with this one, e.g. the spokesperson of this ministry.',
       query: { orderBy: [{ from: { sort: 'asc', nulls: 'first' } }, { role: 'asc' }] },
     }),
-    statements: t.relatedConnection('statements', {
-      description:
-        'Statements this actor made itself, as the speaker, newest first. Statements made on its behalf by someone else (a spokesperson speaking for a state) are NOT included here: they are in `statementsOnBehalf`, and `Query.statements(actor:)` lists both.',
-      cursor: 'id',
-      totalCount: true,
-      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
-      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
-    }),
-    statementsOnBehalf: t.relatedConnection('statementsOnBehalf', {
-      description: 'Statements others made on behalf of this actor (Lin Jian speaking for China), newest first.',
-      cursor: 'id',
-      totalCount: true,
-      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
-      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
-    }),
+    statements: t.connection(
+      {
+        type: Statement,
+        description:
+          'Statements this actor made itself, as the speaker, newest first. Statements made on its behalf by someone else (a spokesperson speaking for a state) are NOT included here: they are in `statementsOnBehalf`, and `Query.statements(actor:)` lists both.',
+        args: newestFirst.getArgs(),
+        resolve: (actor, args, ctx, info) => relatedStatements(ACTOR_STATEMENTS, actor, args, ctx, info),
+      },
+      { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
+    ),
+    statementsOnBehalf: t.connection(
+      {
+        type: Statement,
+        description: 'Statements others made on behalf of this actor (Lin Jian speaking for China), newest first.',
+        args: newestFirst.getArgs(),
+        resolve: (actor, args, ctx, info) => relatedStatements(ACTOR_STATEMENTS_ON_BEHALF, actor, args, ctx, info),
+      },
+      { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
+    ),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

@@ -4,6 +4,7 @@ import { CLAIM_STATUS_RULE } from '../domain/claim-status.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ClaimStatusEnum, StancePositionEnum } from './enums.js';
+import { loadRelatedPage, nodeQuery, type Pages, type RelatedPages } from './related.js';
 import { Statement } from './statement.js';
 
 const stanceFilter = (args: { position?: Prisma.StanceWhereInput['position'] | null; includeRetracted?: boolean | null }): Prisma.StanceWhereInput => ({
@@ -15,6 +16,24 @@ const STATEMENTS_NEWEST_FIRST = [
   { statement: { saidOn: { sort: 'desc', nulls: 'last' } } },
   { statement: { seq: 'desc' } },
 ] satisfies Prisma.StanceOrderByWithRelationInput[];
+
+type StanceRow = Prisma.StanceGetPayload<{ select: { id: true; position: true; statement: true } }>;
+
+const CLAIM_STANCES: RelatedPages<StanceRow> = {
+  name: 'Claim.statements',
+  async pages(prisma, parentIds, page, withCount): Promise<Pages> {
+    const stances = { ...page, select: { id: true } } as Prisma.Claim$stancesArgs & { where?: Prisma.StanceWhereInput };
+    const rows = await prisma.claim.findMany({
+      where: { id: { in: parentIds } },
+      relationLoadStrategy: 'join',
+      select: { id: true, stances, ...(withCount ? { _count: { select: { stances: { where: stances.where } } } } : {}) },
+    });
+    const byParent = new Map(rows.map((row) => [row.id, { ids: row.stances.map((stance) => stance.id), count: row._count?.stances }]));
+    return { get: (id) => byParent.get(id) };
+  },
+  rows: (prisma, ids, query) =>
+    prisma.stance.findMany({ ...(query as Pick<Prisma.StanceFindManyArgs, 'select'>), where: { id: { in: ids } } }) as unknown as Promise<StanceRow[]>,
+};
 
 const stanceStatements = prismaConnectionHelpers(builder, 'Stance', {
   cursor: 'id',
@@ -51,14 +70,12 @@ export const Claim = builder.prismaNode('Claim', {
         type: Statement,
         description: 'Statements that take a stance on this claim, newest first; each edge carries the position.',
         args: stanceStatements.getArgs(),
-        select: (args, ctx, nestedSelection) => ({
-          stances: stanceStatements.getQuery(args, ctx, nestedSelection),
-          _count: { select: { stances: { where: stanceFilter(args) } } },
-        }),
-        resolve: (claim, args, ctx) => ({
-          ...stanceStatements.resolve(claim.stances, args, ctx),
-          totalCount: claim._count.stances,
-        }),
+        resolve: async (claim, args, ctx, info) => {
+          const { rows, totalCount } = await loadRelatedPage(ctx, info, CLAIM_STANCES, claim.id, args, () =>
+            stanceStatements.getQuery(args, ctx, (() => nodeQuery(ctx, info)) as Parameters<typeof stanceStatements.getQuery>[2]),
+          );
+          return { ...stanceStatements.resolve(rows, args, ctx, claim), totalCount };
+        },
       },
       { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
       { fields: (edge) => ({ position: edge.field({ type: StancePositionEnum, resolve: (stance) => stance.position }) }) },

@@ -10,6 +10,8 @@ import './audit.js';
 import './mutations/records.js';
 import './mutations/statements.js';
 import './mutations/bundles.js';
+import './subscriptions.js';
+import './federation.js';
 import { builder } from '../builder.js';
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = builder.toSubGraphSchema({ sortSchema: true, linkUrl: 'https://specs.apollo.dev/federation/v2.6' });

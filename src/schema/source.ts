@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
-import { hideRetracted, NEWEST_FIRST } from './order.js';
+import { newestFirst, relatedStatements, SOURCE_STATEMENTS } from './related.js';
+import { Statement } from './statement.js';
 
 export const Source = builder.prismaNode('Source', {
   id: { field: 'id' },
@@ -11,13 +12,15 @@ export const Source = builder.prismaNode('Source', {
     url: t.exposeString('url', { nullable: true, description: 'Only when known: never invented.' }),
     publisher: t.exposeString('publisher', { nullable: true }),
     publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true }),
-    statements: t.relatedConnection('statements', {
-      description: 'Statements carried by this source, newest first.',
-      cursor: 'id',
-      totalCount: true,
-      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
-      query: (args) => ({ where: hideRetracted(args), orderBy: NEWEST_FIRST }),
-    }),
+    statements: t.connection(
+      {
+        type: Statement,
+        description: 'Statements carried by this source, newest first.',
+        args: newestFirst.getArgs(),
+        resolve: (source, args, ctx, info) => relatedStatements(SOURCE_STATEMENTS, source, args, ctx, info),
+      },
+      { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
+    ),
     claims: t.relatedConnection('claims', {
       description: "Claims the source's own narration makes (claims made by a statement are reached through its stances).",
       cursor: 'id',

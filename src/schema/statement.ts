@@ -1,9 +1,9 @@
 import { builder } from '../builder.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Statement as StatementRow } from '../generated/prisma/client.js';
 import { DATE_RANGE, likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from './enums.js';
-import { hideRetracted, NEWEST_FIRST, OLDEST_FIRST } from './order.js';
+import { NEWEST_FIRST } from './order.js';
+import { loadStatementsById, oldestFirst, relatedStatements, STATEMENT_RESPONSES } from './related.js';
 
 const Retraction = builder.objectRef<{ at: Date; by: string; reason: string }>('Retraction').implement({
   fields: (t) => ({
@@ -33,13 +33,6 @@ export const Statement = builder.prismaNode('Statement', {
       args: { position: t.arg({ type: StancePositionEnum }) },
       query: (args) => ({ where: args.position ? { position: args.position } : {}, orderBy: { id: 'asc' } }),
     }),
-    responses: t.relatedConnection('responses', {
-      description: 'Statements that respond to this one, in conversation order (oldest first).',
-      cursor: 'id',
-      totalCount: true,
-      args: { includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }) },
-      query: (args) => ({ where: hideRetracted(args), orderBy: OLDEST_FIRST }),
-    }),
     retracted: t.boolean({ description: 'Whether the statement has been retracted (see `retraction`).', resolve: (statement) => statement.retractedAt !== null }),
     retraction: t.field({
       type: Retraction,
@@ -53,15 +46,24 @@ export const Statement = builder.prismaNode('Statement', {
   }),
 });
 
+builder.objectField(Statement, 'responses', (t) =>
+  t.connection(
+    {
+      type: Statement,
+      description: 'Statements that respond to this one, in conversation order (oldest first).',
+      args: oldestFirst.getArgs(),
+      resolve: (statement, args, ctx, info) => relatedStatements(STATEMENT_RESPONSES, statement, args, ctx, info, oldestFirst),
+    },
+    { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
+  ),
+);
+
 builder.objectField(Statement, 'thread', (t) =>
   t.field({
     type: [Statement],
     description:
       'The chain of statements this one answers, oldest first: the root of the conversation first, the statement it directly responds to last. Empty if it responds to nothing.',
-    resolve: async (statement, _args, { loaders }) => {
-      const rows = await loaders.statementById.loadMany(statement.threadIds);
-      return rows.filter((row): row is StatementRow => row !== null && !(row instanceof Error));
-    },
+    resolve: (statement, _args, ctx, info) => loadStatementsById(ctx, info, statement.threadIds),
   }),
 );
 

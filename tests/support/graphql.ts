@@ -1,9 +1,15 @@
 import type { ExecutionResult } from 'graphql';
+import type { Events } from '../../src/events.js';
+import type { HardeningOptions } from '../../src/http/hardening.js';
+import type { IntegrationOptions } from '../../src/http/integration.js';
 import { createLogger } from '../../src/logger.js';
 import { type App, createApp } from '../../src/server.js';
 import type { TestDatabase } from './database.js';
 
-export function createTestApp(test: TestDatabase, options: { graphiql?: boolean } = {}): App {
+export function createTestApp(
+  test: TestDatabase,
+  options: { graphiql?: boolean; integration?: IntegrationOptions; events?: Events; publicReads?: boolean; hardening?: HardeningOptions } = {},
+): App {
   return createApp({
     prisma: test.db.prisma,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
@@ -11,6 +17,10 @@ export function createTestApp(test: TestDatabase, options: { graphiql?: boolean 
     checkDatabase: async () => {
       await test.db.prisma.$queryRaw`SELECT 1`;
     },
+    ...(options.integration ? { integration: options.integration } : {}),
+    ...(options.events ? { events: options.events } : {}),
+    ...(options.publicReads === undefined ? {} : { publicReads: options.publicReads }),
+    ...(options.hardening ? { hardening: options.hardening } : {}),
   });
 }
 

@@ -1,0 +1,324 @@
+/**
+ * Query benchmark: our service against the physical limit (one hand-written SQL statement per request) and
+ * PostGraphile 5, on the same PostgreSQL database, machine, data and Node 22 binary.
+ *
+ *   npm run bench -- [--sizes S,M] [--scaling-sizes L] [--shapes Q1,…,Q7] [--concurrency 1,10,50]
+ *                    [--duration 5] [--warmup 2] [--turns 2] [--pool 10] [--contenders ours,limit,postgraphile]
+ *
+ * For each size (data from `npm run bench:data -- --size X`):
+ *  1. counting pass: each contender alone, its database connections through a counting proxy; every
+ *     shape run 10 times in a row: SQL statements and rows read per request, and the answers, which must
+ *     agree (ours = the limit byte for byte after parsing; ours = PostGraphile in normal form);
+ *  2. timing pass: all contenders up, connected directly; per shape and concurrency a warm-up, then turns
+ *     A B C A B C of `--duration` seconds with autocannon; requests/s, p50/p99 and CPU of Node and of
+ *     the PostgreSQL backends.
+ * --scaling-sizes run only Q2–Q5 (the flat-cost target), at concurrency 1 and 50.
+ * Writes bench/results/<date>.json, <date>.md and <date>-*.svg.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createToken } from '../src/auth/tokens.js';
+import { importBundle } from '../src/bundle/import.js';
+import { openDatabase } from '../src/db.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { benchDatabaseName, databaseUrl, DEFAULT_SERVER_URL, HOT, QUIET_CLAIMS, SIZES, type Size, writerBundle } from './data.js';
+import { normalize, postgraphileVariables } from './equivalents.js';
+import { BENCH, CONTENDERS, type ContenderId, fillOnce, NODE22, requestFor, requireTools, type ShapeInputs, startContender } from './lib/contenders.js';
+import { cpuSeconds, load, type LoadResult, PostgresCpu, tableStats } from './lib/measure.js';
+import { renderCharts, renderMarkdown, type Results, type SizeResults } from './lib/report.js';
+import { StatementCounter } from './lib/sql-proxy.js';
+import { SHAPES, type ShapeId } from './shapes.js';
+import { loadTargets, ourVariables } from './variables.js';
+
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
+export interface RunOptions {
+  sizes: Size[];
+  scalingSizes: Size[];
+  shapes: ShapeId[];
+  concurrency: number[];
+  durationS: number;
+  warmupS: number;
+  turns: number;
+  poolMax: number;
+  contenders: ContenderId[];
+  countRuns: number;
+  serverUrl: string;
+  out: string | null;
+  log: (line: string) => void;
+}
+
+const SCALING_SHAPES: ShapeId[] = ['Q2', 'Q3', 'Q4', 'Q5'];
+const PROXY_PORT = 5499;
+const PORTS: Record<ContenderId, number> = { ours: 4201, limit: 4202, postgraphile: 4203 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Migrates, adds the write shape's records, a write token, and PostGraphile's thread function; returns the inputs. */
+export async function prepareInputs(url: string, size: Size): Promise<ShapeInputs> {
+  const check = new pg.Client({ connectionString: url });
+  try {
+    await check.connect();
+    const found = await check.query('SELECT 1 FROM "Statement" WHERE slug = $1', [HOT.threadStatement]);
+    if (found.rowCount !== 1) throw new Error('no data');
+  } catch {
+    await check.end().catch(() => {});
+    throw new Error(`No benchmark data at ${url}: run \`npm run bench:data -- --size ${size}\` first.`);
+  }
+  // PostGraphile reaches a thread through a computed column; the function lives only in the benchmark's database.
+  await check.query(`CREATE OR REPLACE FUNCTION "Statement_thread"(s "Statement") RETURNS SETOF "Statement" LANGUAGE sql STABLE AS
+    $$ SELECT t.* FROM unnest(s."threadIds") WITH ORDINALITY u(id, ord) JOIN "Statement" t ON t.id = u.id ORDER BY u.ord $$`);
+  const db = await openDatabase({ kind: 'postgres', url, poolMax: 2 });
+  let writeToken: string;
+  try {
+    await db.withSession((session) => applyMigrations(session));
+    await importBundle(db.prisma, writerBundle());
+    writeToken = await createToken(db.prisma, `bench-${Date.now()}`, ['write']);
+  } finally {
+    await db.close();
+  }
+  const ids = async (table: string, slugs: string[]) => {
+    const { rows } = await check.query<{ id: string; slug: string }>(`SELECT id, slug FROM "${table}" WHERE slug = ANY($1)`, [slugs]);
+    const bySlug = new Map(rows.map((row) => [row.slug, row.id]));
+    return slugs.map((slug) => bySlug.get(slug) ?? '');
+  };
+  const [speakerId] = await ids('Actor', [HOT.writer.speaker]);
+  const [sourceId] = await ids('Source', [HOT.writer.source]);
+  const parent = (await check.query<{ id: string; threadIds: string[] }>('SELECT id, "threadIds" FROM "Statement" WHERE slug = $1', [HOT.writer.respondsTo])).rows[0];
+  const claimIds = await ids('Claim', QUIET_CLAIMS);
+  await check.end();
+
+  const targets = await loadTargets(url);
+  const postgraphile = postgraphileVariables(targets);
+  const now = new Date().toISOString();
+  postgraphile.Q6 = {
+    statement: {
+      rowId: '__UUID1__',
+      slug: 'bench-__UNIQUE__',
+      text: 'Recorded by the benchmark, __UNIQUE__.',
+      kind: 'PARAPHRASE',
+      saidOn: '2014-06-02',
+      speakerId,
+      sourceId,
+      respondsToId: parent?.id,
+      responseKind: 'ANSWERS',
+      threadIds: [...(parent?.threadIds ?? []), parent?.id],
+      updatedAt: now,
+    },
+    stance: { rowId: '__UUID2__', statementId: '__UUID1__', claimId: '__PICK__', position: 'DENIES', updatedAt: now },
+  };
+  return { ours: ourVariables(targets), postgraphile, writeToken, claimSlugs: QUIET_CLAIMS, claimIds };
+}
+
+async function countingPass(size: Size, url: string, inputs: ShapeInputs, options: RunOptions, shapes: ShapeId[]): Promise<SizeResults['counts']> {
+  const counter = new StatementCounter({ host: new URL(url).hostname, port: Number(new URL(url).port || 5432) });
+  await counter.listen(PROXY_PORT);
+  const proxied = new URL(url);
+  proxied.port = String(PROXY_PORT);
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
+  const counts: SizeResults['counts'] = {};
+  try {
+    for (const id of options.contenders) {
+      const probe = requestFor(id, PORTS[id], 'Q1', inputs);
+      const contender = await startContender(id, { databaseUrl: proxied.toString(), port: PORTS[id], poolMax: options.poolMax }, probe);
+      try {
+        for (const shape of shapes) {
+          const request = requestFor(id, PORTS[id], shape, inputs);
+          await sleep(1_200);
+          const before = await tableStats(monitor);
+          counter.reset();
+          let first: unknown;
+          let failures = 0;
+          for (let n = 0; n < options.countRuns; n++) {
+            const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: fillOnce(request, n) });
+            const text = await response.text();
+            if (!response.ok || text.includes('"errors"')) failures += 1;
+            if (n === 0) first = text ? JSON.parse(text) : null;
+          }
+          const statements = counter.statements / options.countRuns;
+          await sleep(1_500);
+          const after = await tableStats(monitor);
+          (counts[shape] ??= {})[id] = {
+            statements,
+            rowsRead: (after.rowsRead - before.rowsRead) / options.countRuns,
+            seqScans: (after.seqScans - before.seqScans) / options.countRuns,
+            failures,
+            answer: first,
+            normal: normalize(shape, id, first),
+          };
+          options.log(`[${size}] count ${id} ${shape}: ${statements} statements, ${Math.round((after.rowsRead - before.rowsRead) / options.countRuns)} rows read${failures ? `, ${failures} FAILED` : ''}`);
+        }
+      } finally {
+        await contender.stop();
+      }
+    }
+  } finally {
+    await monitor.end();
+    await counter.close();
+  }
+  return counts;
+}
+
+function verify(counts: SizeResults['counts']): SizeResults['verification'] {
+  const verification: SizeResults['verification'] = {};
+  for (const [shape, byContender] of Object.entries(counts)) {
+    const ours = byContender.ours;
+    const problems: string[] = [];
+    if (!ours) continue;
+    if (ours.failures) problems.push(`ours failed ${ours.failures} times`);
+    const limit = byContender.limit;
+    if (limit) {
+      const same = shape === 'Q6' ? JSON.stringify(limit.normal) === JSON.stringify(ours.normal) : JSON.stringify(limit.answer) === JSON.stringify(ours.answer);
+      if (!same) problems.push('the limit answered differently');
+      if (limit.failures) problems.push(`the limit failed ${limit.failures} times`);
+    }
+    const postgraphile = byContender.postgraphile;
+    if (postgraphile) {
+      if (JSON.stringify(postgraphile.normal) !== JSON.stringify(ours.normal)) problems.push('PostGraphile answered differently');
+      if (postgraphile.failures) problems.push(`PostGraphile failed ${postgraphile.failures} times`);
+    }
+    verification[shape] = { same: problems.length === 0, problems };
+  }
+  return verification;
+}
+
+async function timingPass(size: Size, url: string, inputs: ShapeInputs, options: RunOptions, shapes: ShapeId[], concurrency: number[]): Promise<SizeResults['timing']> {
+  const monitor = new pg.Client({ connectionString: url });
+  await monitor.connect();
+  const postgresCpu = new PostgresCpu(monitor);
+  const running = [];
+  const timing: SizeResults['timing'] = {};
+  try {
+    for (const id of options.contenders) {
+      running.push(await startContender(id, { databaseUrl: url, port: PORTS[id], poolMax: options.poolMax }, requestFor(id, PORTS[id], 'Q1', inputs)));
+    }
+    for (const shape of shapes) {
+      for (const connections of concurrency) {
+        for (const contender of running) {
+          await load(requestFor(contender.id, contender.port, shape, inputs), connections, options.warmupS);
+        }
+        const turns: Partial<Record<ContenderId, (LoadResult & { nodeCpuS: number; postgresCpuS: number })[]>> = {};
+        for (let turn = 0; turn < options.turns; turn++) {
+          for (const contender of running) {
+            const pid = contender.process.pid ?? 0;
+            const nodeBefore = cpuSeconds(pid);
+            const pgBefore = await postgresCpu.snapshot();
+            const result = await load(requestFor(contender.id, contender.port, shape, inputs), connections, options.durationS);
+            const pgAfter = await postgresCpu.snapshot();
+            (turns[contender.id] ??= []).push({ ...result, nodeCpuS: cpuSeconds(pid) - nodeBefore, postgresCpuS: PostgresCpu.spent(pgBefore, pgAfter) });
+          }
+        }
+        for (const [id, results] of Object.entries(turns) as [ContenderId, (LoadResult & { nodeCpuS: number; postgresCpuS: number })[]][]) {
+          const mean = (pick: (r: (typeof results)[number]) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+          const requests = results.reduce((sum, r) => sum + r.requests, 0);
+          const summary = {
+            rps: mean((r) => r.rps),
+            p50: mean((r) => r.p50),
+            p99: mean((r) => r.p99),
+            requests,
+            errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
+            nodeCpuMsPerRequest: (1000 * results.reduce((sum, r) => sum + r.nodeCpuS, 0)) / Math.max(1, requests),
+            postgresCpuMsPerRequest: (1000 * results.reduce((sum, r) => sum + r.postgresCpuS, 0)) / Math.max(1, requests),
+            turns: results.map(({ rps, p50, p99, requests: n }) => ({ rps, p50, p99, requests: n })),
+          };
+          ((timing[shape] ??= {})[String(connections)] ??= {})[id] = summary;
+          options.log(`[${size}] ${shape} c=${connections} ${id}: ${summary.rps.toFixed(0)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms${summary.errors ? `, ${summary.errors} errors` : ''}`);
+        }
+      }
+    }
+  } finally {
+    for (const contender of running) await contender.stop();
+    await monitor.end();
+  }
+  return timing;
+}
+
+export async function runBenchmark(options: RunOptions): Promise<Results> {
+  requireTools();
+  const versions = new pg.Client({ connectionString: options.serverUrl });
+  await versions.connect();
+  const postgresVersion = (await versions.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
+  await versions.end();
+  const { execFileSync } = await import('node:child_process');
+  const nodeVersion = execFileSync(NODE22, ['--version']).toString().trim();
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: nodeVersion, postgres: postgresVersion, loadAverage: (await import('node:os')).loadavg() },
+    options: { ...options, log: undefined, serverUrl: undefined },
+    sizes: {},
+  };
+  const all = [...options.sizes.map((size) => ({ size, scaling: false })), ...options.scalingSizes.map((size) => ({ size, scaling: true }))];
+  for (const { size, scaling } of all) {
+    const started = performance.now();
+    const url = databaseUrl(options.serverUrl, benchDatabaseName(size));
+    const inputs = await prepareInputs(url, size);
+    const shapes = scaling ? options.shapes.filter((shape) => SCALING_SHAPES.includes(shape)) : options.shapes;
+    const concurrency = scaling ? options.concurrency.filter((c) => c === 1 || c === 50) : options.concurrency;
+    const counts = await countingPass(size, url, inputs, options, shapes);
+    const verification = verify(counts);
+    for (const [shape, check] of Object.entries(verification)) {
+      options.log(`[${size}] verify ${shape}: ${check.same ? 'same data from every contender' : `MISMATCH: ${check.problems.join('; ')}`}`);
+    }
+    const timing = await timingPass(size, url, inputs, options, shapes, concurrency);
+    for (const byContender of Object.values(counts)) for (const entry of Object.values(byContender)) delete entry.answer;
+    results.sizes[size] = { scaling, spec: SIZES[size], counts, verification, timing, seconds: (performance.now() - started) / 1000 };
+    if (options.out) write(results, options.out);
+  }
+  return results;
+}
+
+function write(results: Results, out: string) {
+  mkdirSync(out, { recursive: true });
+  const stem = results.date.slice(0, 10);
+  writeFileSync(`${out}/${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const charts = renderCharts(results);
+  for (const [name, svg] of Object.entries(charts)) writeFileSync(`${out}/${stem}-${name}.svg`, svg);
+  writeFileSync(`${out}/${stem}.md`, renderMarkdown(results, Object.keys(charts).map((name) => `${stem}-${name}.svg`)));
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: 'S,M' },
+      'scaling-sizes': { type: 'string', default: '' },
+      shapes: { type: 'string', default: SHAPES.map((shape) => shape.id).join(',') },
+      concurrency: { type: 'string', default: '1,10,50' },
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      turns: { type: 'string', default: '2' },
+      pool: { type: 'string', default: '10' },
+      contenders: { type: 'string', default: CONTENDERS.join(',') },
+      'count-runs': { type: 'string', default: '10' },
+      out: { type: 'string', default: `${BENCH}results` },
+      url: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL },
+    },
+  });
+  const sizes = (value: string) =>
+    list(value).map((size) => {
+      const upper = size.toUpperCase();
+      if (!(upper in SIZES)) throw new Error(`unknown size ${size}`);
+      return upper as Size;
+    });
+  const started = performance.now();
+  const results = await runBenchmark({
+    sizes: sizes(values.sizes),
+    scalingSizes: sizes(values['scaling-sizes']),
+    shapes: list(values.shapes) as ShapeId[],
+    concurrency: list(values.concurrency).map(Number),
+    durationS: Number(values.duration),
+    warmupS: Number(values.warmup),
+    turns: Number(values.turns),
+    poolMax: Number(values.pool),
+    contenders: list(values.contenders) as ContenderId[],
+    countRuns: Number(values['count-runs']),
+    serverUrl: values.url,
+    out: values.out,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.stdout.write(`\n${renderMarkdown(results, [])}\nDone in ${((performance.now() - started) / 60_000).toFixed(1)} min; results in ${values.out}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}

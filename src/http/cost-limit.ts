@@ -1,0 +1,111 @@
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
+import { type CostModel, queryCost } from './cost.js';
+import { limitError } from './limits.js';
+import { type Allowance, clientAddress, type RateLimitStore } from './rate-limit.js';
+import { currentRequest } from './request-context.js';
+
+/** Send `X-GraphQL-Cost: 1` to get the cost (and what is left of the per-minute budget) in `extensions.cost`. */
+export const COST_REPORT_HEADER = 'x-graphql-cost';
+
+export interface CostLimitOptions {
+  maxCost: number;
+  model: CostModel;
+  rateLimit?: {
+    store: RateLimitStore;
+    costPerMinute: number;
+    /** Load balancers in front whose X-Forwarded-For can be believed. */
+    trustedProxies: number;
+  };
+  /** Told the cost of every operation that runs (for metrics). */
+  onCost?: (cost: number) => void;
+}
+
+/** What Node's HTTP server (and the WebSocket server, when it passes the upgrade request) adds to the context. */
+interface NodeServerContext {
+  req?: { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
+}
+
+type RequestContext = Context & NodeServerContext & { request?: Request };
+
+/** A token holder is limited by token (wherever it calls from), anyone else by address; a bad token counts as its address. */
+async function clientOf(context: RequestContext, trustedProxies: number): Promise<string> {
+  if (context.request?.headers.has('authorization')) {
+    const principal = await context.principal().catch(() => null);
+    if (principal) return `token:${principal.name}`;
+  }
+  const forwarded = context.request?.headers.get('x-forwarded-for') ?? context.req?.headers?.['x-forwarded-for'];
+  return `ip:${clientAddress(context.req?.socket?.remoteAddress, typeof forwarded === 'string' ? forwarded : null, trustedProxies)}`;
+}
+
+function rateLimited(cost: number, capacity: number, allowance: Allowance): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000));
+  const message =
+    cost > capacity
+      ? `This query costs ${cost}, more than the ${capacity} points per minute a client may spend; ask for smaller pages`
+      : `Too many requests: this query costs ${cost} and ${allowance.remaining} of your ${capacity} points per minute are left; retry in ${seconds} s`;
+  return createGraphQLError(message, {
+    extensions: { code: 'RATE_LIMITED', cost, retryAfter: seconds, http: { status: 429, headers: { 'Retry-After': String(seconds) } } },
+  });
+}
+
+function withCostReport<T extends ExecutionResult>(result: T, report: Record<string, unknown>): T {
+  return { ...result, extensions: { ...result.extensions, cost: report } };
+}
+
+/**
+ * Prices each operation before it runs (src/http/cost.ts), refuses one over `maxCost`, then takes its cost
+ * from the client's per-minute budget. Nothing reaches a resolver, so nothing reaches the database, before both pass.
+ */
+export function useCostLimit(options: CostLimitOptions): Plugin<Context> {
+  const { maxCost, model, rateLimit } = options;
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      // Even `{ __typename }` spends a point: a flood of free queries is still a flood.
+      const cost = Math.max(1, queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {}, model));
+      const state = currentRequest();
+      if (state) state.cost = cost;
+      const context = args.contextValue as RequestContext;
+      const wantsReport = context.request?.headers.get(COST_REPORT_HEADER) === '1';
+      const report: Record<string, unknown> = { requestedQueryCost: cost, maximumQueryCost: maxCost };
+      if (cost > maxCost) {
+        const error = limitError(
+          'cost',
+          `The query would cost ${cost}; the limit is ${maxCost}. Each connection multiplies the cost of what it contains by its page size (first/last, 20 by default): ask for smaller pages or fewer nested connections`,
+          maxCost,
+          cost,
+        );
+        setResultAndStopExecution(wantsReport ? withCostReport({ errors: [error] }, report) : { errors: [error] });
+        return;
+      }
+      options.onCost?.(cost);
+      if (rateLimit) {
+        const allowance = await rateLimit.store.take(await clientOf(context, rateLimit.trustedProxies), cost);
+        report.throttleStatus = {
+          maximumAvailable: rateLimit.costPerMinute,
+          currentlyAvailable: allowance.remaining,
+          restoreRate: Math.round((rateLimit.costPerMinute / 60) * 100) / 100,
+        };
+        if (!allowance.allowed) {
+          const error = rateLimited(cost, rateLimit.costPerMinute, allowance);
+          setResultAndStopExecution(wantsReport ? withCostReport({ errors: [error] }, report) : { errors: [error] });
+          return;
+        }
+      }
+      if (!wantsReport) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult(withCostReport(result, report));
+        },
+      };
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {}, model);
+      if (cost > maxCost) {
+        setResultAndStopExecution({ errors: [limitError('cost', `The subscription would cost ${cost} per event; the limit is ${maxCost}`, maxCost, cost)] });
+      }
+    },
+  };
+}

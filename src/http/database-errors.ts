@@ -1,0 +1,78 @@
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+
+export type DatabaseFailure = 'unavailable' | 'timeout' | 'invalid';
+
+/** Prisma's codes for "could not talk to the database": unreachable, timed out, closed, pool exhausted, refused us. */
+const UNAVAILABLE_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P1008', 'P1010', 'P1011', 'P1017', 'P2024']);
+/** Driver-adapter error kinds for the same. */
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+  'DatabaseDoesNotExist',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+]);
+/** PostgreSQL SQLSTATEs: connection exceptions (08), too many connections, shutting down or starting up. */
+const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/;
+const CANCELLED_SQLSTATE = '57014';
+/** A value the database could not read as its column's type: input that slipped past validation. */
+const INVALID_TEXT_SQLSTATE = '22P02';
+/** node-postgres raises these as plain errors, without a code. */
+const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|ECONNREFUSED|ECONNRESET|Can't reach database server/i;
+
+const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && key in value ? (value as Record<string, unknown>)[key] : undefined);
+
+function classifyOne(error: unknown): DatabaseFailure | undefined {
+  const code = field(error, 'code');
+  const adapterCause = field(field(field(error, 'meta'), 'driverAdapterError'), 'cause') ?? field(field(error, 'cause'), 'cause');
+  const kind = field(adapterCause, 'kind') ?? field(field(error, 'cause'), 'kind');
+  const sqlState = field(adapterCause, 'code') ?? (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined);
+  if (sqlState === CANCELLED_SQLSTATE) return 'timeout';
+  if (sqlState === INVALID_TEXT_SQLSTATE) return 'invalid';
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return 'unavailable';
+  if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return 'unavailable';
+  if (typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return 'unavailable';
+  const message = field(error, 'message');
+  if (field(error, 'name') === 'Error' && typeof message === 'string' && DRIVER_MESSAGES.test(message)) return 'unavailable';
+  return undefined;
+}
+
+/** Whether `error` (or what caused it) means the database is out of reach or cancelled the statement. */
+export function classifyDatabaseError(error: unknown): DatabaseFailure | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const failure = classifyOne(current);
+    if (failure) return failure;
+    current = field(current, 'originalError') ?? field(current, 'cause');
+  }
+  return undefined;
+}
+
+/** How long clients should wait before retrying while the database is away. */
+const RETRY_AFTER_SECONDS = 2;
+
+/** The masked error a client sees for a database failure: what happened and what to do, nothing about where. */
+export function databaseError(failure: DatabaseFailure, original?: GraphQLError): GraphQLError {
+  if (failure === 'invalid') {
+    return createGraphQLError('A value in the request is not in the form this field takes (an ID or cursor not made by this service?)', {
+      nodes: original?.nodes,
+      path: original?.path,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return failure === 'timeout'
+    ? createGraphQLError('The database took too long to answer and the statement was cancelled; ask for less (smaller pages, fewer nested connections)', {
+        nodes: original?.nodes,
+        path: original?.path,
+        extensions: { code: 'TIMEOUT' },
+      })
+    : createGraphQLError('The service cannot reach its database right now; retry shortly', {
+        nodes: original?.nodes,
+        path: original?.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
+      });
+}

@@ -1,0 +1,33 @@
+import type { Server } from 'node:http';
+import type { Logger } from '../logger.js';
+
+/**
+ * Bounds how long a client may take to send a request (a slow-loris holds a connection forever otherwise),
+ * and keeps idle connections open longer than a load balancer does, so it never reuses one we closed.
+ * Execution has its own limit (REQUEST_TIMEOUT_MS, src/http/timeout.ts).
+ */
+export function applyServerTimeouts(server: Server, timeouts: { requestTimeoutMs: number; keepAliveTimeoutMs: number }): void {
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  if (timeouts.requestTimeoutMs <= 0) return;
+  server.requestTimeout = timeouts.requestTimeoutMs;
+  server.headersTimeout = Math.min(10_000, timeouts.requestTimeoutMs);
+}
+
+/**
+ * Stops accepting connections, closes idle keep-alive ones, lets requests in flight finish, and after
+ * `timeoutMs` cuts whatever is left: a stuck client cannot hold the shutdown forever.
+ */
+export async function drainServer(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        logger.warn({ timeoutMs }, 'requests still running at the end of the shutdown timeout were cut off');
+        server.closeAllConnections();
+      }, timeoutMs);
+    }
+  });
+  clearTimeout(timer);
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../src/auth/tokens.js';
+import { loadConfig } from '../src/config.js';
+import { splitSchema } from '../src/db.js';
+import { createLogger } from '../src/logger.js';
+import { type Service, startService } from '../src/service.js';
+import { usingPostgres } from './support/database.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: splitSchema(process.env.DATABASE_URL ?? '').connectionString });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  ms: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+async function post(url: string, query: string, token?: string): Promise<Answer> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as Answer['body'];
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), ms: performance.now() - started, body };
+}
+
+const createActor = (slug: string) => `mutation { createActor(input: { slug: "${slug}", name: "${slug}", kind: PERSON }) { __typename ... on MutationCreateActorSuccess { data { slug } } } }`;
+
+if (!usingPostgres()) console.log('tests/faults.test.ts cuts a TCP proxy in front of PostgreSQL: set DATABASE_URL to run it (skipped on PGlite)');
+
+describe.skipIf(!usingPostgres())('the database goes away and comes back (PostgreSQL behind a TCP proxy)', () => {
+  const schema = `t_faults_${randomBytes(4).toString('hex')}`;
+  const logLines: string[] = [];
+  let proxy: TcpProxy;
+  let service: Service;
+  let origin: string;
+  let writer: string;
+  const writerName = `faults-writer-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    const target = new URL(splitSchema(process.env.DATABASE_URL ?? '').connectionString);
+    await adminQuery('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(() => undefined);
+    await adminQuery(`CREATE SCHEMA "${schema}"`);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(target);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    proxied.searchParams.set('schema', schema);
+    const config = loadConfig({ NODE_ENV: 'production', PORT: '0', DATABASE_URL: proxied.toString(), RATE_LIMIT_COST_PER_MINUTE: '0', LOG_LEVEL: 'info' });
+    service = await startService(config, createLogger('info', { write: (line: string) => logLines.push(line) }));
+    origin = new URL(service.url).origin;
+    writer = await createToken(service.db.prisma, writerName, ['write']);
+  });
+
+  afterAll(async () => {
+    proxy?.restore();
+    await service?.close();
+    await proxy?.close();
+    await adminQuery(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+
+  it('fails fast while it is away, keeps what it acknowledged, half-writes nothing, and recovers by itself', async () => {
+    const kept = await post(service.url, createActor('acknowledged-before'), writer);
+    expect(kept.body.data?.createActor).toEqual({ __typename: 'MutationCreateActorSuccess', data: { slug: 'acknowledged-before' } });
+
+    // The next write loses its connection just before its audit entry (its last statement before COMMIT) reaches the database.
+    const cut = proxy.cutWhenClientSends(writerName);
+    const interrupted = await post(service.url, createActor('cut-off-midway'), writer);
+    await cut;
+    expect(interrupted.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(interrupted.body.errors?.[0]?.message).toBe('The service cannot reach its database right now; retry shortly');
+    expect(interrupted.status).toBe(503);
+
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+    const ready = await fetch(`${origin}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'unavailable' });
+
+    const during = await post(service.url, '{ actors(first: 5) { totalCount edges { node { slug } } } }');
+    expect(during.status).toBe(503);
+    expect(during.retryAfter).toMatch(/^\d+$/);
+    expect(during.body.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(JSON.stringify(during.body)).not.toMatch(/127\.0\.0\.1|5432|ECONN|prisma|Connection terminated/i);
+    const read = await post(service.url, `{ actor(slug: "acknowledged-before") { name } }`);
+    const timings: number[] = [during.ms];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const again = await post(service.url, '{ actors(first: 1) { totalCount } }');
+      expect(again.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      timings.push(again.ms);
+    }
+    expect(read.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+
+    proxy.restore();
+    const restoredAt = performance.now();
+    let recovered: Answer | undefined;
+    let attempts = 0;
+    while (!recovered && performance.now() - restoredAt < 30_000) {
+      attempts++;
+      const attempt = await post(service.url, '{ actor(slug: "acknowledged-before") { slug } }');
+      if (attempt.status === 200 && !attempt.body.errors) recovered = attempt;
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const recoveryMs = performance.now() - restoredAt;
+    expect(recovered?.body.data).toEqual({ actor: { slug: 'acknowledged-before' } });
+    expect((await fetch(`${origin}/ready`)).status).toBe(200);
+
+    const after = await post(service.url, '{ actors(first: 100) { edges { node { slug } } } }');
+    const slugs = (after.body.data?.actors.edges as { node: { slug: string } }[]).map((edge) => edge.node.slug);
+    expect(slugs).toContain('acknowledged-before');
+    expect(slugs).not.toContain('cut-off-midway');
+    const audit = await service.db.prisma.auditEntry.findMany({ where: { writer: writerName }, select: { targetSlug: true } });
+    expect(audit).toEqual([{ targetSlug: 'acknowledged-before' }]);
+
+    const warnings = logLines.map((line) => JSON.parse(line) as { msg: string; reqId?: string }).filter((line) => line.msg === 'database error: unavailable');
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((line) => typeof line.reqId === 'string')).toBe(true);
+
+    console.log(
+      `database outage: the cut-off write answered in ${Math.round(interrupted.ms)} ms, queries during the outage in ${Math.round(Math.min(...timings))}–${Math.round(Math.max(...timings))} ms; ` +
+        `recovered ${Math.round(recoveryMs)} ms after the database came back (${attempts} attempt${attempts === 1 ? '' : 's'}), no restart`,
+    );
+  });
+});

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { type Service, startService } from '../src/service.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  console.warn(`Skipping the GraphiQL subscription test: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
+}
+
+const SUBSCRIPTION = 'subscription LiveLinJian { statementRecorded(speaker: "lin-jian") { slug speaker { name } } }';
+const visibleText = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ');
+
+describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, through CSRF prevention', () => {
+  let service: Service;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    service = await startService(
+      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent', BOOTSTRAP_ADMIN_TOKEN: 'always' }),
+      createLogger('silent'),
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' })).newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  it('shows a statement recorded after the subscription started', async () => {
+    const introspected = page.waitForResponse((response) => (response.request().postData() ?? '').includes('IntrospectionQuery'));
+    await page.goto(service.url);
+    await introspected;
+    const editor = page.locator('.graphiql-query-editor .view-lines');
+    await expect.poll(() => visibleText(editor), { timeout: 30_000 }).toContain('query ChinaOnNorthKoreanTroops');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(SUBSCRIPTION);
+    await expect.poll(() => visibleText(editor)).toContain('subscription LiveLinJian');
+    // Close the completion list typing may have opened, so the click reaches the button.
+    await page.keyboard.press('Escape');
+
+    // GraphiQL subscribes with a GET event stream: the kind of request CSRF prevention refuses without its header.
+    const streaming = page.waitForResponse((response) => new URL(response.url()).searchParams.get('operationName') === 'LiveLinJian');
+    await page.locator('button.graphiql-execute-button').click();
+    const response = await streaming;
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/^text\/event-stream/);
+
+    // The response has started, so the subscription is listening; the write goes through the API like any client's.
+    const written = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${service.bootstrapToken}` },
+      body: JSON.stringify({
+        query: `mutation { recordStatement(input: { slug: "lin-live-in-graphiql", speaker: "lin-jian", text: "Seen live in GraphiQL", kind: PARAPHRASE, source: "article-china-north-korea-russia" }) { __typename } }`,
+      }),
+    });
+    expect(await written.json()).toEqual({ data: { recordStatement: { __typename: 'MutationRecordStatementSuccess' } } });
+
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => visibleText(result), { timeout: 15_000 }).toContain('"slug": "lin-live-in-graphiql"');
+    expect(await visibleText(result)).toContain('"name": "Lin Jian"');
+    expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
+  });
+});

@@ -1,0 +1,416 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/builder.js';
+import { seed } from '../src/bundle/seed.js';
+import type { App } from '../src/server.js';
+import { createTokens, type Tokens } from './support/auth.js';
+import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
+import { createConfiguredApp, type SendOptions, type Sent, send } from './support/hardened.js';
+
+/**
+ * Queries written by strangers, against the service as configured for production. Each must get a clear
+ * typed error (or a correct answer), never a crash, a hang, a leak of SQL, a stack or a host, nor a changed row.
+ */
+
+interface World {
+  tokens: Tokens;
+  statementId: string;
+  actorId: string;
+  actorCursor: string;
+}
+
+type Check = (sent: Sent) => void;
+
+interface HostileCase {
+  name: string;
+  request: (world: World) => SendOptions;
+  /** An error: the HTTP status and `extensions.code` (a list allows any of them). */
+  refused?: { status: number; code: string | string[]; message?: RegExp };
+  /** A correct answer, checked by this function. */
+  answer?: Check;
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const MB = 1_000_000;
+const NO_SUCH_UUID = '0190a0a0-0000-7000-8000-00000000dead';
+const LIMIT = 'QUERY_LIMIT_EXCEEDED';
+const VALIDATION = 'GRAPHQL_VALIDATION_FAILED';
+const nested = (levels: number) => `{ statements(first: 1) { edges { node { ${'respondsTo { '.repeat(levels)}slug${' }'.repeat(levels)} } } } }`;
+const q = (query: string, variables?: Record<string, unknown>, extra: Partial<SendOptions> = {}): SendOptions => ({ query, ...(variables ? { variables } : {}), ...extra });
+const data = (check: (value: Record<string, any>) => void): Check => (sent) => {
+  expect(sent.status, sent.text.slice(0, 300)).toBe(200);
+  expect(sent.json?.errors, sent.text.slice(0, 300)).toBeUndefined();
+  check(sent.json?.data ?? {});
+};
+
+const CASES: HostileCase[] = [
+  // Nesting
+  { name: 'nesting 13 levels deep', request: () => q(nested(9)), refused: { status: 400, code: LIMIT, message: /nested 13 levels deep; the limit is 12/ } },
+  { name: 'nesting 500 levels deep', request: () => q(nested(500)), refused: { status: 400, code: LIMIT } },
+  {
+    name: 'nesting hidden in 15 chained fragments',
+    request: () =>
+      q(
+        `{ statements(first: 1) { edges { node { ...F0 } } } } ${Array.from({ length: 15 }, (_, i) => `fragment F${i} on Statement { respondsTo { ${i === 14 ? 'slug' : `...F${i + 1}`} } }`).join(' ')}`,
+      ),
+    refused: { status: 400, code: LIMIT },
+  },
+  {
+    name: 'a JSON variable nested 100 000 levels deep',
+    request: ({ tokens }) => ({
+      token: tokens.write,
+      body: `{"query":"mutation ($b: JSON!) { importBundle(bundle: $b, dryRun: true) { __typename ... on Error { message } } }","variables":{"b":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`,
+    }),
+    answer: data((value) => expect(value.importBundle.__typename).toBe('ValidationError')),
+  },
+  // Aliases and duplicated fields
+  { name: '16 aliases', request: () => q(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: actor(slug: "china") { name }`).join(' ')} }`), refused: { status: 400, code: LIMIT } },
+  { name: 'an alias flood (5 000)', request: () => q(`{ ${Array.from({ length: 5000 }, (_, i) => `a${i}: __typename`).join(' ')} }`), refused: { status: 400, code: LIMIT } },
+  { name: 'the same field 3 000 times', request: () => q(`{ actor(slug: "china") { ${'name '.repeat(3000)}} }`), refused: { status: 400, code: LIMIT } },
+  { name: 'the same field 300 times (merged, answered once)', request: () => q(`{ actor(slug: "china") { ${'name '.repeat(300)}} }`), answer: data((value) => expect(value).toEqual({ actor: { name: 'China' } })) },
+  {
+    name: 'the same expensive connection under 15 aliases',
+    request: () => q(`{ ${Array.from({ length: 15 }, (_, i) => `s${i}: statements(first: 100) { edges { node { responses(first: 100) { edges { node { slug } } } } } }`).join(' ')} }`),
+    refused: { status: 400, code: LIMIT, message: /would cost/ },
+  },
+  // Batches
+  { name: 'a batch of two operations', request: () => ({ body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'a batch of 1 000 operations', request: () => ({ body: JSON.stringify(Array.from({ length: 1000 }, () => ({ query: '{ statements(first: 100) { totalCount } }' }))) }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'an empty batch', request: () => ({ body: '[]' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  // Fragments
+  { name: 'two fragments spreading each other', request: () => q('{ actor(slug: "china") { ...A } } fragment A on Actor { name ...B } fragment B on Actor { slug ...A }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'a fragment spreading itself', request: () => q('{ actor(slug: "china") { ...A } } fragment A on Actor { name ...A }'), refused: { status: 400, code: VALIDATION } },
+  {
+    name: 'an exponential fragment fan-out (2^40 fields)',
+    request: () =>
+      q(`{ statement(slug: "x") { ...F0 } } ${Array.from({ length: 40 }, (_, i) => (i === 39 ? `fragment F${i} on Statement { speaker { name } }` : `fragment F${i} on Statement { ...F${i + 1} ...F${i + 1} }`)).join(' ')}`),
+    refused: { status: 400, code: LIMIT, message: /would cost/ },
+  },
+  { name: 'a huge fragment (2 000 fields)', request: () => q(`{ actor(slug: "china") { ...A } } fragment A on Actor { ${'name slug '.repeat(1000)}}`), refused: { status: 400, code: LIMIT } },
+  { name: 'a fragment on a type that does not exist', request: () => q('{ actor(slug: "china") { ...A } } fragment A on Secret { name }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'a spread of an undefined fragment', request: () => q('{ actor(slug: "china") { ...Missing } }'), refused: { status: 400, code: VALIDATION } },
+  // Directives
+  { name: '21 directives', request: () => q(`{ actor(slug: "china") { ${'name @include(if: true) '.repeat(21)}} }`), refused: { status: 400, code: LIMIT } },
+  { name: 'a directive flood (3 000)', request: () => q(`{ actor(slug: "china") { name ${'@skip(if: false) '.repeat(3000)}} }`), refused: { status: 400, code: LIMIT } },
+  { name: 'an unknown directive', request: () => q('{ actor(slug: "china") { name @evil } }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'a directive argument of the wrong type', request: () => q('{ actor(slug: "china") { name @skip(if: "yes") } }'), refused: { status: 400, code: VALIDATION } },
+  // Long strings and big bodies
+  {
+    name: 'a 1 MB search string',
+    request: () => q('query ($s: String) { actors(search: $s) { totalCount } }', { s: 'x'.repeat(MB) }),
+    refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 200 characters/ },
+  },
+  { name: 'a 1 MB string literal in the query', request: () => q(`{ actor(slug: "${'x'.repeat(MB)}") { name } }`), refused: { status: 400, code: LIMIT } },
+  { name: 'a 1 MB slug', request: () => q('query ($s: String!) { actor(slug: $s) { name } }', { s: 'x'.repeat(MB) }), answer: data((value) => expect(value.actor).toBeNull()) },
+  {
+    name: 'a 1 MB actor name',
+    request: ({ tokens }) =>
+      q('mutation ($n: String!) { createActor(input: { slug: "big-one", name: $n, kind: PERSON }) { __typename ... on Error { message } } }', { n: 'x'.repeat(MB) }, { token: tokens.write }),
+    answer: data((value) => expect(value.createActor.__typename).toBe('ValidationError')),
+  },
+  { name: 'a 10 MB body', request: () => ({ body: JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(10 * MB) } }) }), refused: { status: 413, code: 'PAYLOAD_TOO_LARGE' } },
+  {
+    name: 'invalid UTF-8 in the body',
+    request: () => ({
+      body: Buffer.concat([Buffer.from('{"query":"{ actors(search: \\"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\\") { totalCount } }"}')]),
+    }),
+    answer: data((value) => expect(value.actors.totalCount).toBe(0)),
+  },
+  { name: 'a NUL character in a search', request: () => q('query ($s: String) { actors(search: $s) { totalCount } }', { s: 'chi\u0000na' }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /NUL/ } },
+  { name: 'a NUL character in a slug literal', request: () => q('{ actor(slug: "chi\\u0000na") { name } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /NUL/ } },
+  {
+    name: 'a NUL character deep in a JSON variable',
+    request: ({ tokens }) => q('mutation ($b: JSON!) { importBundle(bundle: $b, dryRun: true) { __typename } }', { b: { format: 'fact-bundle/v1', actors: [{ name: 'a\u0000' }] } }, { token: tokens.write }),
+    refused: { status: 200, code: 'BAD_USER_INPUT', message: /\$b\.actors\.0\.name/ },
+  },
+  { name: 'a lone surrogate in a search', request: () => ({ body: '{"query":"query ($s: String) { actors(search: $s) { totalCount } }","variables":{"s":"\\ud800x"}}' }), answer: data((value) => expect(value.actors.totalCount).toBe(0)) },
+  { name: 'a body that is not JSON', request: () => ({ body: '{"query": "{ __typename }"' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'an empty body', request: () => ({ body: '' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'a body that is JSON null', request: () => ({ body: 'null' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'a query that is a number', request: () => ({ body: '{"query": 42}' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'variables that are a string', request: () => ({ body: '{"query": "{ __typename }", "variables": "x"}' }), refused: { status: 400, code: 'BAD_REQUEST' } },
+  { name: 'an empty query', request: () => q(''), refused: { status: 400, code: 'GRAPHQL_PARSE_FAILED' } },
+  { name: 'a query that is only a comment', request: () => q('# nothing to see'), refused: { status: 400, code: 'GRAPHQL_PARSE_FAILED' } },
+  { name: 'two operations and no operationName', request: () => q('query A { __typename } query B { __typename }'), refused: { status: 400, code: 'OPERATION_RESOLUTION_FAILURE' } },
+  { name: 'an operationName that is not in the document', request: () => q('query A { __typename }', undefined, { operationName: 'B' }), refused: { status: 400, code: 'OPERATION_RESOLUTION_FAILURE' } },
+  {
+    name: '__proto__ and constructor keys in variables',
+    request: () => ({ body: '{"query":"query ($s: String) { actors(search: $s) { totalCount } }","variables":{"__proto__":{"s":"x"},"constructor":{"prototype":{"polluted":1}}}}' }),
+    answer: (sent) => {
+      data((value) => expect(value.actors.totalCount).toBeGreaterThan(0))(sent);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  },
+  // Content types and methods
+  { name: 'a text/plain POST (a cross-site form could send it)', request: () => ({ ...q('{ __typename }'), headers: { 'content-type': 'text/plain' } }), refused: { status: 403, code: 'BAD_REQUEST' } },
+  { name: 'a form-encoded POST', request: () => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=%7B__typename%7D' }), refused: { status: 403, code: 'BAD_REQUEST' } },
+  {
+    name: 'a multipart POST without the CSRF header',
+    request: () => ({ headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{ __typename }"}\r\n--x--\r\n' }),
+    refused: { status: 403, code: 'BAD_REQUEST' },
+  },
+  { name: 'a POST without a content type', request: () => ({ ...q('{ __typename }'), headers: { 'content-type': '' } }), refused: { status: 403, code: 'BAD_REQUEST' } },
+  { name: 'an XML body', request: () => ({ headers: { 'content-type': 'application/xml', 'x-graphql-yoga-csrf': '1' }, body: '<query/>' }), refused: { status: 415, code: '' } },
+  {
+    name: 'a mutation in a GET',
+    request: ({ actorId }) => ({
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent(`mutation { deleteActor(id: "${actorId}") { __typename } }`)}`,
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    }),
+    refused: { status: 405, code: 'BAD_REQUEST', message: /only perform a mutation operation from a POST/ },
+  },
+  { name: 'a GET without the CSRF header, as a cross-site page would send', request: () => ({ method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: { 'content-type': '' } }), refused: { status: 403, code: 'BAD_REQUEST' } },
+  {
+    name: 'a cross-site mutation: text/plain, no CSRF header',
+    request: ({ actorId, tokens }) => ({ ...q(`mutation { deleteActor(id: "${actorId}") { __typename } }`), token: tokens.admin, headers: { 'content-type': 'text/plain' } }),
+    refused: { status: 403, code: 'BAD_REQUEST' },
+  },
+  { name: 'a PUT', request: () => ({ ...q('{ __typename }'), method: 'PUT' }), refused: { status: 405, code: 'BAD_REQUEST' } },
+  { name: 'a DELETE', request: () => ({ method: 'DELETE', body: '' }), refused: { status: 405, code: 'BAD_REQUEST' } },
+  // Pagination
+  { name: 'first: 99999999', request: () => q('{ statements(first: 99999999) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 100/ } },
+  { name: 'first: -1', request: () => q('{ statements(first: -1) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /must not be negative/ } },
+  { name: 'last: -5', request: () => q('{ claims(last: -5) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'first: -1 on a nested connection', request: () => q('{ actor(slug: "china") { statements(first: -1) { totalCount } } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'first: 1.5', request: () => q('{ statements(first: 1.5) { totalCount } }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'first: "10"', request: () => q('{ statements(first: "10") { totalCount } }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'first: 2^31', request: () => q('{ statements(first: 2147483648) { totalCount } }'), refused: { status: 400, code: VALIDATION } },
+  { name: 'first: 1e12 as a variable', request: () => q('query ($n: Int) { statements(first: $n) { totalCount } }', { n: 1e12 }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'first: "ten" as a variable', request: () => q('query ($n: Int) { statements(first: $n) { totalCount } }', { n: 'ten' }), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'a garbage cursor', request: () => q('{ statements(first: 2, after: "garbage!!") { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /not a cursor from this service/ } },
+  {
+    name: 'a cursor from another connection',
+    request: ({ actorCursor }) => q(`{ statements(first: 2, after: "${actorCursor}") { edges { node { slug } } } }`),
+    answer: data((value) => expect(value.statements.edges).toEqual([])),
+  },
+  { name: 'a forged cursor carrying SQL', request: () => q(`{ statements(first: 2, after: "${b64(`GPC:S:'; DROP TABLE "Statement"; --`)}") { totalCount } }`), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a forged numeric cursor', request: () => q(`{ actors(first: 2, before: "${b64('GPC:N:12')}") { totalCount } }`), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a 1 MB cursor', request: () => q('query ($c: String) { claims(first: 2, after: $c) { totalCount } }', { c: b64(`GPC:S:${'x'.repeat(700_000)}`) }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  // Global IDs
+  { name: 'an ID that is not base64', request: () => q('{ node(id: "garbage!") { id } }'), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'a forged ID: a known type, not a UUID', request: () => q(`{ node(id: "${b64('Actor:1 OR 1=1')}") { id } }`), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'a forged ID of a type that is not a node', request: () => q(`{ node(id: "${b64(`ApiToken:${NO_SUCH_UUID}`)}") { id } }`), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'an ID carrying SQL', request: () => q(`{ node(id: "${b64(`Actor:'; DROP TABLE "Actor"; --`)}") { id } }`), refused: { status: 200, code: 'INVALID_ID' } },
+  {
+    name: 'a 1 MB ID (not echoed back whole)',
+    request: () => q('query ($id: ID!) { node(id: $id) { id } }', { id: 'A'.repeat(MB) }),
+    refused: { status: 200, code: 'INVALID_ID' },
+    answer: (sent) => expect(sent.text.length).toBeLessThan(2000),
+  },
+  { name: 'a well-formed ID of nothing', request: () => q(`{ node(id: "${encodeGlobalId('Actor', NO_SUCH_UUID)}") { id } }`), answer: data((value) => expect(value.node).toBeNull()) },
+  {
+    name: 'nodes(ids:) with 1 000 forged IDs',
+    request: () => q('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: Array.from({ length: 1000 }, (_, i) => `forged${i}`) }),
+    refused: { status: 200, code: 'INVALID_ID' },
+  },
+  {
+    name: 'a foreign ID: a statement given where an actor is due',
+    request: ({ statementId, tokens }) => q(`mutation { updateActor(id: "${statementId}", input: { name: "Hijacked" }) { __typename } }`, undefined, { token: tokens.write }),
+    refused: { status: 200, code: 'BAD_USER_INPUT', message: /is not of type: Actor/ },
+  },
+  {
+    name: 'a foreign ID given to an admin deletion',
+    request: ({ statementId, tokens }) => q(`mutation { deleteActor(id: "${statementId}") { __typename } }`, undefined, { token: tokens.admin }),
+    refused: { status: 200, code: 'BAD_USER_INPUT' },
+  },
+  // Introspection, GraphiQL and suggestions in production
+  { name: 'introspection (__schema)', request: () => q('{ __schema { types { name fields { name } } } }'), refused: { status: 400, code: 'INTROSPECTION_DISABLED' } },
+  { name: 'introspection (__type)', request: () => q('{ __type(name: "ApiToken") { name fields { name } } }'), refused: { status: 400, code: 'INTROSPECTION_DISABLED' } },
+  { name: 'introspection hidden in a fragment', request: () => q('{ ...Q } fragment Q on Query { __schema { queryType { name } } }'), refused: { status: 400, code: 'INTROSPECTION_DISABLED' } },
+  { name: '__typename (allowed)', request: () => q('{ __typename actor(slug: "china") { __typename } }'), answer: data((value) => expect(value).toEqual({ __typename: 'Query', actor: { __typename: 'Actor' } })) },
+  {
+    name: 'a browser asking for GraphiQL',
+    request: () => ({ method: 'GET', headers: { accept: 'text/html' } }),
+    answer: (sent) => {
+      expect(sent.status).toBeGreaterThanOrEqual(400);
+      expect(sent.text).not.toMatch(/<html|graphiql/i);
+    },
+  },
+  { name: "GraphiQL's assets", request: () => ({ method: 'GET', path: '/graphiql/assets/graphiql.js', headers: {} }), answer: (sent) => expect(sent.status).toBe(404) },
+  {
+    name: 'a misspelt field (no suggestion to map the schema with)',
+    request: () => q('{ actr(slug: "china") { name } }'),
+    refused: { status: 400, code: VALIDATION, message: /^Cannot query field "actr" on type "Query"\.$/ },
+  },
+  // Federation
+  {
+    name: 'federation representations of no entity type',
+    request: () => q('query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [{ __typename: 'Actor', slug: 'china' }, { __typename: 'ApiToken', id: 'x' }] }),
+    refused: { status: 200, code: 'BAD_USER_INPUT', message: /representations\[1\] must be an object whose __typename is an entity type/ },
+  },
+  { name: 'a federation representation without __typename', request: () => q('{ _entities(representations: [{ id: "x" }]) { __typename } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  {
+    name: '10 000 federation representations of deep objects',
+    request: () =>
+      q('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { statements(first: 10) { edges { node { slug } } } } } }', {
+        r: Array.from({ length: 10_000 }, (_, i) => ({ __typename: 'Actor', slug: `a${i}` })),
+      }),
+    refused: { status: 400, code: LIMIT, message: /would cost/ },
+  },
+  // Tokens and scopes
+  { name: 'a mutation without a token', request: ({ actorId }) => q(`mutation { deleteActor(id: "${actorId}") { __typename } }`), refused: { status: 200, code: 'UNAUTHENTICATED' } },
+  { name: 'a mutation with a read token', request: ({ actorId, tokens }) => q(`mutation { deleteActor(id: "${actorId}") { __typename } }`, undefined, { token: tokens.read }), refused: { status: 200, code: 'FORBIDDEN' } },
+  {
+    name: 'a malformed Authorization header',
+    request: ({ actorId }) => ({ ...q(`mutation { deleteActor(id: "${actorId}") { __typename } }`), headers: { authorization: "Basic ' OR 1=1 --" } }),
+    refused: { status: 200, code: 'UNAUTHENTICATED' },
+  },
+  { name: 'a made-up token', request: ({ actorId }) => q(`mutation { deleteActor(id: "${actorId}") { __typename } }`, undefined, { token: 'fs_madeup' }), refused: { status: 200, code: 'UNAUTHENTICATED' } },
+  { name: 'the audit log without the admin scope', request: ({ tokens }) => q('{ auditLog(first: 5) { edges { node { action } } } }', undefined, { token: tokens.write }), refused: { status: 200, code: 'FORBIDDEN' } },
+];
+
+/** SQL and regular-expression metacharacters: each must match itself (nothing here), never act. */
+const METACHARACTERS = ['%', '_', '\\', `'; DROP TABLE "Actor"; --`, '.*', '(a+)+$'];
+
+const FILTERS: { argument: string; query: string; admin?: boolean; answer: (value: Record<string, any>) => void }[] = [
+  { argument: 'actors(search:)', query: 'query ($v: String) { actors(search: $v) { totalCount edges { node { slug } } } }', answer: (v) => expect(v.actors).toEqual({ totalCount: 0, edges: [] }) },
+  { argument: 'claims(search:)', query: 'query ($v: String) { claims(search: $v) { totalCount } }', answer: (v) => expect(v.claims.totalCount).toBe(0) },
+  { argument: 'statements(search:)', query: 'query ($v: String) { statements(search: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'statements(speaker:)', query: 'query ($v: String) { statements(speaker: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'statements(actor:)', query: 'query ($v: String) { statements(actor: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'statements(claim:)', query: 'query ($v: String) { statements(claim: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'statements(onBehalfOf:)', query: 'query ($v: String) { statements(onBehalfOf: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'statements(source:)', query: 'query ($v: String) { statements(source: $v) { totalCount } }', answer: (v) => expect(v.statements.totalCount).toBe(0) },
+  { argument: 'claims(topic:)', query: 'query ($v: String) { claims(topic: $v) { totalCount } }', answer: (v) => expect(v.claims.totalCount).toBe(0) },
+  { argument: 'actor(slug:)', query: 'query ($v: String!) { actor(slug: $v) { name } }', answer: (v) => expect(v.actor).toBeNull() },
+  { argument: 'claim(slug:)', query: 'query ($v: String!) { claim(slug: $v) { text } }', answer: (v) => expect(v.claim).toBeNull() },
+  { argument: 'statement(slug:)', query: 'query ($v: String!) { statement(slug: $v) { text } }', answer: (v) => expect(v.statement).toBeNull() },
+  { argument: 'source(slug:)', query: 'query ($v: String!) { source(slug: $v) { title } }', answer: (v) => expect(v.source).toBeNull() },
+  { argument: 'auditLog(writer:)', query: 'query ($v: String) { auditLog(first: 5, writer: $v) { edges { node { action } } } }', admin: true, answer: (v) => expect(v.auditLog.edges).toEqual([]) },
+  { argument: 'auditLog(action:)', query: 'query ($v: String) { auditLog(first: 5, action: $v) { edges { node { action } } } }', admin: true, answer: (v) => expect(v.auditLog.edges).toEqual([]) },
+  { argument: 'auditLog(targetType:)', query: 'query ($v: String) { auditLog(first: 5, targetType: $v) { edges { node { action } } } }', admin: true, answer: (v) => expect(v.auditLog.edges).toEqual([]) },
+  {
+    argument: '_entities(representations: [{ slug }])',
+    query: 'query ($v: String!) { _entities(representations: [{ __typename: "Actor", slug: $v }]) { ... on Actor { name } } }',
+    answer: (v) => expect(v._entities).toEqual([null]),
+  },
+  {
+    argument: 'exportBundle(actors:)',
+    query: 'query ($v: String!) { exportBundle(actors: [$v]) { __typename ... on NotFoundError { key } } }',
+    answer: (v) => expect(v.exportBundle.__typename).toBe('NotFoundError'),
+  },
+  ...(['sources', 'claims'] as const).map((list) => ({
+    argument: `exportBundle(${list}:)`,
+    query: `query ($v: String!) { exportBundle(${list}: [$v]) { __typename } }`,
+    answer: (v: Record<string, any>) => expect(v.exportBundle.__typename).toBe('NotFoundError'),
+  })),
+  ...(['actors', 'sources', 'claims'] as const).map((list) => ({
+    argument: `claimsJsonLd(${list}:)`,
+    query: `query ($v: String!) { claimsJsonLd(${list}: [$v]) { __typename } }`,
+    answer: (v: Record<string, any>) => expect(v.claimsJsonLd.__typename).toBe('NotFoundError'),
+  })),
+];
+
+for (const filter of FILTERS) {
+  for (const value of METACHARACTERS) {
+    CASES.push({
+      name: `${JSON.stringify(value)} in ${filter.argument}`,
+      request: ({ tokens }) => q(filter.query, { v: value }, filter.admin ? { token: tokens.admin } : {}),
+      answer: data(filter.answer),
+    });
+  }
+}
+
+/** What must never reach a client: SQL, Prisma's messages, stack frames, paths, hosts and ports. */
+const LEAKS: RegExp[] = [
+  /\b(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b[^\n]{0,120}\b(FROM|SET|VALUES|WHERE)\b/,
+  /"public"\./,
+  /syntax error at or near|invalid input syntax|violates (unique|foreign key|not-null|check) constraint|relation "[^"]+" does not exist/i,
+  /prisma|Invalid `/i,
+  /\bat [\w$.<>]+ \(|\.(ts|js|mjs|cjs):\d+:\d+|node_modules|file:\/\//,
+  /\/work\/|\/home\/|\/usr\/|\/tmp\//,
+  /127\.0\.0\.1|localhost|\[::1\]|:5432\b|postgres(ql)?:\/\//i,
+  /"stack"/,
+];
+
+/** A digest of every row of every table but the tokens' last-use times, which reading with a token may update. */
+async function fingerprint(test: TestDatabase): Promise<string> {
+  return test.db.withSession(async (session) => {
+    const tables = await session.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    const parts: string[] = [];
+    for (const { name } of tables.rows) {
+      const quoted = `"${name.replaceAll('"', '""')}"`;
+      const row = name === 'ApiToken' ? `(t."id", t."name", t."tokenHash", t."scopes", t."revokedAt", t."expiresAt")::text` : 't::text';
+      const result = await session.query<{ digest: string | null; count: string | number }>(
+        `SELECT md5(coalesce(string_agg(${row}, '|' ORDER BY ${row}), '')) AS digest, count(*) AS count FROM ${quoted} t`,
+      );
+      parts.push(`${name}:${result.rows[0]?.count}:${result.rows[0]?.digest}`);
+    }
+    return parts.join('\n');
+  });
+}
+
+const HANG_MS = 30_000;
+
+async function sendWithin(app: App, options: SendOptions): Promise<Sent> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS / 1000} s: the request hangs`)), HANG_MS);
+  });
+  return Promise.race([send(app, options), hung]).finally(() => clearTimeout(timer));
+}
+
+describe(`hostile input against the production configuration (${databaseLabel()}): ${CASES.length} cases`, () => {
+  let test: TestDatabase;
+  let app: App;
+  let world: World;
+  let before: string;
+
+  beforeAll(async () => {
+    test = await createTestDatabase('hostile');
+    await seed(test.db.prisma);
+    const tokens = await createTokens(test);
+    ({ app } = createConfiguredApp(test));
+    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
+    world = {
+      tokens,
+      actorId: ids.json?.data?.actors.edges[0].node.id,
+      actorCursor: ids.json?.data?.actors.edges[0].cursor,
+      statementId: ids.json?.data?.statements.edges[0].node.id,
+    };
+    before = await fingerprint(test);
+  });
+  afterAll(() => test?.close());
+
+  it('has at least 60 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(CASES.map((one) => one.name)).size).toBe(CASES.length);
+  });
+
+  for (const hostile of CASES) {
+    it(hostile.name, async () => {
+      const sent = await sendWithin(app, hostile.request(world));
+      const shown = sent.text.slice(0, 500);
+      expect(sent.status, shown).toBeLessThan(500);
+      if (hostile.refused) {
+        expect(sent.status, shown).toBe(hostile.refused.status);
+        const codes = [hostile.refused.code].flat();
+        if (codes.some(Boolean)) {
+          expect(sent.json?.errors?.length, shown).toBeGreaterThan(0);
+          for (const error of sent.json?.errors ?? []) {
+            expect(codes, shown).toContain(error.extensions?.code);
+            expect(error.message.length, shown).toBeGreaterThan(10);
+            if (hostile.refused.message) expect(error.message).toMatch(hostile.refused.message);
+          }
+          // Refused means nothing answered: no data, or only the nulls of the refused fields.
+          expect(Object.values(sent.json?.data ?? {}).filter((value) => value !== null), shown).toEqual([]);
+        }
+      }
+      hostile.answer?.(sent);
+      for (const leak of LEAKS) expect(sent.text, `leaks ${leak}`).not.toMatch(leak);
+      for (const [name, value] of sent.headers) {
+        if (name !== 'content-type' && name !== 'content-length') expect(`${name}: ${value}`).not.toMatch(LEAKS[6] as RegExp);
+      }
+      expect(await fingerprint(test), 'a row changed').toBe(before);
+    });
+  }
+
+  it('still answers an ordinary query afterwards', async () => {
+    const sent = await send(app, { query: '{ actor(slug: "china") { name statements(first: 1) { totalCount } } }' });
+    expect(sent.json?.errors).toBeUndefined();
+    expect(sent.json?.data?.actor.name).toBe('China');
+    expect((await app.fetch('http://yoga/health')).status).toBe(200);
+  });
+});
