@@ -37,7 +37,7 @@ async function activeTabQuery(page: Page): Promise<string | null> {
 
 const isLocal = (url: string, origin: string) => url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin;
 
-describe.skipIf(!available)('GraphiQL in Chromium, offline', () => {
+describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 }, () => {
   let service: Service;
   let browser: Browser;
   let page: Page;
@@ -76,7 +76,7 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', () => {
   it('opens on the example query', async () => {
     await page.goto(service.url);
     const editor = page.locator('.graphiql-query-editor .view-lines');
-    await expect.poll(() => visibleText(editor), { timeout: 30_000 }).toContain('query ChinaOnNorthKoreanTroops {');
+    await expect.poll(() => visibleText(editor), { timeout: 60_000 }).toContain('query ChinaOnNorthKoreanTroops {');
     expect(await visibleText(editor)).toContain('actor(slug: "china") {');
     await expect.poll(() => activeTabQuery(page)).toBe(EXAMPLE_QUERY);
   });
@@ -93,7 +93,7 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', () => {
     expect(body.data?.actor?.name).toBe('China');
 
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => visibleText(result), { timeout: 15_000 }).toContain('"name": "China"');
+    await expect.poll(() => visibleText(result), { timeout: 45_000 }).toContain('"name": "China"');
     expect(await visibleText(result)).toContain('"status": "CONTESTED"');
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}graphiql.png` });

@@ -14,7 +14,7 @@ if (!available) {
 const SUBSCRIPTION = 'subscription LiveLinJian { statementRecorded(speaker: "lin-jian") { slug speaker { name } } }';
 const visibleText = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ');
 
-describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, through CSRF prevention', () => {
+describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, through CSRF prevention', { timeout: 150_000 }, () => {
   let service: Service;
   let browser: Browser;
   let page: Page;
@@ -39,7 +39,7 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
     await page.goto(service.url);
     await introspected;
     const editor = page.locator('.graphiql-query-editor .view-lines');
-    await expect.poll(() => visibleText(editor), { timeout: 30_000 }).toContain('query ChinaOnNorthKoreanTroops');
+    await expect.poll(() => visibleText(editor), { timeout: 60_000 }).toContain('query ChinaOnNorthKoreanTroops');
     await editor.click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
@@ -66,7 +66,7 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
     expect(await written.json()).toEqual({ data: { recordStatement: { __typename: 'MutationRecordStatementSuccess' } } });
 
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => visibleText(result), { timeout: 15_000 }).toContain('"slug": "lin-live-in-graphiql"');
+    await expect.poll(() => visibleText(result), { timeout: 45_000 }).toContain('"slug": "lin-live-in-graphiql"');
     expect(await visibleText(result)).toContain('"name": "Lin Jian"');
     expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
   });
