@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
 import { splitSchema } from '../src/db.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
-import { usingPostgres } from './support/database.js';
+import { adminQuery, usingPostgres } from './support/database.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: splitSchema(process.env.DATABASE_URL ?? '').connectionString });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Answer {
   status: number;

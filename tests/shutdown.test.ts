@@ -4,10 +4,9 @@ import { type IncomingMessage, request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitSchema } from '../src/db.js';
-import { databaseLabel, usingPostgres } from './support/database.js';
+import { adminQuery, databaseLabel, usingPostgres } from './support/database.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DELAY_MS = 3000;
@@ -18,16 +17,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: splitSchema(process.env.DATABASE_URL ?? '').connectionString });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Reply {

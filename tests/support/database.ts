@@ -25,6 +25,9 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** Runs one statement as the DATABASE_URL's user, outside any test schema (creating or dropping them, say). */
+export const adminQuery = (sql: string) => withAdminClient((client) => client.query(sql).then(() => undefined));
+
 /** A fresh, migrated, empty database: in-memory PGlite, or a new schema on DATABASE_URL's PostgreSQL. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const queries: string[] = [];
