@@ -2,7 +2,6 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -18,6 +17,7 @@ import { EXAMPLE_QUERY } from '../src/graphql/example-query.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
 import { databaseLabel } from './support/database.js';
+import { freePort } from './support/listen.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG_KEYS = new Set([
@@ -283,14 +283,6 @@ interface StartedProcess {
   stdout: string[];
   stderr: string[];
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** `npm start` without npm in between, so the signal and the exit code are the service's own. */

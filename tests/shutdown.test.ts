@@ -1,23 +1,15 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitSchema } from '../src/db.js';
 import { adminQuery, databaseLabel, usingPostgres } from './support/database.js';
+import { freePort } from './support/listen.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DELAY_MS = 3000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Reply {
   status: number;
