@@ -29,7 +29,7 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
 export const adminQuery = (sql: string) => withAdminClient((client) => client.query(sql).then(() => undefined));
 
 /** A fresh, migrated, empty database: in-memory PGlite, or a new schema on DATABASE_URL's PostgreSQL. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, options: { poolMax?: number } = {}): Promise<TestDatabase> {
   const queries: string[] = [];
   const onQuery = (sql: string) => queries.push(sql);
   let db: Database;
@@ -42,7 +42,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     });
     const url = new URL(splitSchema(process.env.DATABASE_URL ?? '').connectionString);
     url.searchParams.set('schema', schema);
-    db = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 }, { onQuery });
+    db = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: options.poolMax ?? 5 }, { onQuery });
     drop = () => withAdminClient((client) => client.query(`DROP SCHEMA "${schema}" CASCADE`).then(() => undefined));
   } else {
     db = await openDatabase({ kind: 'pglite', dataDir: undefined }, { onQuery });
