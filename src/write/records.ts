@@ -2,7 +2,7 @@ import { type BundleActor, type BundleClaim, type BundleSource, emptyBundle, typ
 import { actorSearchText } from '../domain/actors.js';
 import { formatIsoDate } from '../domain/dates.js';
 import { Conflict, NotFound, ValidationFailure } from '../domain/errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Actor, Affiliation, Claim, PrismaClient, Source } from '../generated/prisma/client.js';
 import { lockClaimsForStatus, lockKeys, lockRows, lockStatementsOfActor } from '../sql/write/locks.js';
 import { refreshClaimStatuses } from '../sql/write/status.js';
 import { applyRecords, type RecordType } from './apply.js';
@@ -18,26 +18,33 @@ const defined = <T extends object>(patch: Patch<T>) =>
 const TABLE = { Actor: 'actor', Source: 'source', Claim: 'claim' } as const;
 const PART = { Actor: 'actors', Source: 'sources', Claim: 'claims' } as const;
 
+/** The row as the write left it, read inside its transaction: the answer never depends on a later read. */
+type ReadBack<R> = (tx: Tx, id: string) => Promise<R>;
+const actorRow: ReadBack<Actor> = (tx, id) => tx.actor.findUniqueOrThrow({ where: { id } });
+const sourceRow: ReadBack<Source> = (tx, id) => tx.source.findUniqueOrThrow({ where: { id } });
+const claimRow: ReadBack<Claim> = (tx, id) => tx.claim.findUniqueOrThrow({ where: { id } });
+
 /** Creates one record through the write engine: a slug in use, now or by a writer racing this one, is a ConflictError. */
-async function create(prisma: PrismaClient, writer: string, type: 'Actor' | 'Source' | 'Claim', bundle: FactBundle): Promise<string> {
+async function create<R>(prisma: PrismaClient, writer: string, type: 'Actor' | 'Source' | 'Claim', bundle: FactBundle, readBack: ReadBack<R>): Promise<R> {
   return write(prisma, async (tx) => {
     const applied = await applyRecords(tx, bundle, { mode: 'create' });
     const change = applied.changes.find((entry) => entry.type === type);
     if (!change) throw new Error(`create${type}: nothing was created`);
     await audit(tx, writer, { action: `create${type}`, targetType: type, targetId: change.id, targetSlug: change.slug, after: change.after });
-    return change.id;
+    return readBack(tx, change.id);
   });
 }
 
 /** Locks one record, applies the patch to what it is now, writes it through the engine, and audits exactly what is stored. */
-async function update<E extends { slug: string }>(
+async function update<R, E extends { slug: string }>(
   prisma: PrismaClient,
   writer: string,
   type: 'Actor' | 'Source' | 'Claim',
   id: string,
   load: (tx: Tx, id: string) => Promise<E | null>,
   patch: Patch<Omit<E, 'slug'>>,
-): Promise<string> {
+  readBack: ReadBack<R>,
+): Promise<R> {
   return write(prisma, async (tx) => {
     const [row] = await lockRows(tx, TABLE[type], 'id', [id], 'NO KEY UPDATE');
     const before = row && (await load(tx, id));
@@ -46,20 +53,20 @@ async function update<E extends { slug: string }>(
     const applied = await applyRecords(tx, validBundle(emptyBundle({ [PART[type]]: [after] })), { mode: 'upsert' });
     const stored = applied.changes.find((change) => change.type === (type as RecordType))?.after ?? before;
     await audit(tx, writer, { action: `update${type}`, targetType: type, targetId: id, targetSlug: before.slug, before, after: stored });
-    return id;
+    return readBack(tx, id);
   });
 }
 
-export const createActor = (prisma: PrismaClient, writer: string, input: BundleActor) => create(prisma, writer, 'Actor', validInput({ actors: [input] }));
-export const createSource = (prisma: PrismaClient, writer: string, input: BundleSource) => create(prisma, writer, 'Source', validInput({ sources: [input] }));
-export const createClaim = (prisma: PrismaClient, writer: string, input: BundleClaim) => create(prisma, writer, 'Claim', validInput({ claims: [input] }));
+export const createActor = (prisma: PrismaClient, writer: string, input: BundleActor) => create(prisma, writer, 'Actor', validInput({ actors: [input] }), actorRow);
+export const createSource = (prisma: PrismaClient, writer: string, input: BundleSource) => create(prisma, writer, 'Source', validInput({ sources: [input] }), sourceRow);
+export const createClaim = (prisma: PrismaClient, writer: string, input: BundleClaim) => create(prisma, writer, 'Claim', validInput({ claims: [input] }), claimRow);
 
 export const updateActor = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleActor, 'slug' | 'affiliations'>>) =>
-  update(prisma, writer, 'Actor', id, loadActorEntry, patch);
+  update(prisma, writer, 'Actor', id, loadActorEntry, patch, actorRow);
 export const updateSource = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleSource, 'slug'>>) =>
-  update(prisma, writer, 'Source', id, loadSourceEntry, patch);
+  update(prisma, writer, 'Source', id, loadSourceEntry, patch, sourceRow);
 export const updateClaim = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleClaim, 'slug'>>) =>
-  update(prisma, writer, 'Claim', id, loadClaimEntry, patch);
+  update(prisma, writer, 'Claim', id, loadClaimEntry, patch, claimRow);
 
 /** Locked FOR UPDATE first: a statement naming the actor (it holds FOR KEY SHARE) is either seen here or waits and then fails. */
 export async function deleteActor(prisma: PrismaClient, writer: string, id: string): Promise<string> {
@@ -83,7 +90,7 @@ export async function deleteActor(prisma: PrismaClient, writer: string, id: stri
  * locked FOR UPDATE (no statement can come to name the duplicate meanwhile), then its statements, then the
  * claims they take a stance on, whose status is recomputed last.
  */
-export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<string> {
+export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<Actor> {
   if (intoId === fromId) throw new ValidationFailure([{ path: ['from'], message: 'an actor cannot be merged into itself' }]);
   return write(prisma, async (tx) => {
     const locked = await lockRows(tx, 'actor', 'id', [intoId, fromId], 'UPDATE');
@@ -101,7 +108,7 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
     const aliases = [...new Set([...into.aliases, from.name, from.slug, ...from.aliases])].filter((alias) => alias !== into.name);
     const wikidataId = into.wikidataId ?? from.wikidataId;
     await tx.actor.delete({ where: { id: fromId } });
-    await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
+    const merged = await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
     await refreshClaimStatuses(tx, claimIds);
     await audit(tx, writer, {
       action: 'mergeActors',
@@ -111,7 +118,7 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
       before: { into: intoBefore, from: fromBefore },
       after: await loadActorEntry(tx, intoId),
     });
-    return intoId;
+    return merged;
   });
 }
 
@@ -154,7 +161,7 @@ const affiliationAudit = (row: { role: string; from: Date | null; until: Date | 
 });
 
 /** An actor's affiliations change under its lock (FOR NO KEY UPDATE), as an import replacing them takes it. */
-export async function createAffiliation(prisma: PrismaClient, writer: string, input: AffiliationInput): Promise<string> {
+export async function createAffiliation(prisma: PrismaClient, writer: string, input: AffiliationInput): Promise<Affiliation> {
   checkAffiliation(input);
   if (input.actor === input.organization) throw new ValidationFailure([{ path: ['input', 'organization'], message: 'an actor cannot be affiliated with itself' }]);
   return write(prisma, async (tx) => {
@@ -166,7 +173,7 @@ export async function createAffiliation(prisma: PrismaClient, writer: string, in
       data: { actorId: actor.id, organizationId: organization.id, role: input.role.trim(), from: input.from, until: input.until },
     });
     await audit(tx, writer, { action: 'createAffiliation', targetType: 'Affiliation', targetId: created.id, after: affiliationAudit(created, actor.slug, organization.slug) });
-    return created.id;
+    return created;
   });
 }
 
@@ -184,12 +191,12 @@ export async function updateAffiliation(
   writer: string,
   id: string,
   patch: Patch<Pick<AffiliationInput, 'role' | 'from' | 'until'>>,
-): Promise<string> {
+): Promise<Affiliation> {
   return write(prisma, async (tx) => {
     const before = await lockedAffiliation(tx, id);
     const after = { role: before.role, from: before.from, until: before.until, ...defined(patch) };
     checkAffiliation(after);
-    await tx.affiliation.update({ where: { id }, data: { ...after, role: after.role.trim() } });
+    const updated = await tx.affiliation.update({ where: { id }, data: { ...after, role: after.role.trim() } });
     await audit(tx, writer, {
       action: 'updateAffiliation',
       targetType: 'Affiliation',
@@ -197,7 +204,7 @@ export async function updateAffiliation(
       before: affiliationAudit(before, before.actor.slug, before.organization.slug),
       after: affiliationAudit(after, before.actor.slug, before.organization.slug),
     });
-    return id;
+    return updated;
   });
 }
 

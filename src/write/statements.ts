@@ -2,7 +2,7 @@ import { type BundleStatement, emptyBundle, validBundle } from '../bundle/format
 import { Conflict, type Issue, NotFound, ValidationFailure } from '../domain/errors.js';
 import { quoteProblems } from '../domain/quotes.js';
 import { uuid7 } from '../domain/uuid7.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient, Statement } from '../generated/prisma/client.js';
 import type { StancePosition } from '../generated/prisma/enums.js';
 import { lockClaimsForStatus, lockDescendants, lockRows } from '../sql/write/locks.js';
 import { refreshClaimStatuses } from '../sql/write/status.js';
@@ -17,6 +17,8 @@ export interface Written {
   id: string;
   speakerSlug: string;
   claimSlugs: string[];
+  /** The statement as the write left it, read inside its transaction. */
+  statement: Statement;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
@@ -99,12 +101,13 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
     }
     if (!chainHolds(result.parent, result.ancestors)) throw new RaceLost('the thread above the parent moved');
     const { retraction: _retraction, ...stored } = statement;
-    await refreshStatusesAndAudit(
+    const row = await refreshStatusesAndAudit(
       tx,
       result.claims.map((claim) => claim.id),
       { id: uuid7(), writer, action: 'recordStatement', targetType: 'Statement', targetId: id, targetSlug: statement.slug, before: null, after: { ...stored, quote } },
+      id,
     );
-    return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim) };
+    return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim), statement: row };
   });
 }
 
@@ -117,7 +120,7 @@ export async function updateStatement(prisma: PrismaClient, writer: string, id: 
     const applied = await applyRecords(tx, validBundle(emptyBundle({ statements: [after] })), { mode: 'upsert' });
     const stored = (applied.changes[0]?.after as BundleStatement | undefined) ?? before;
     await audit(tx, writer, { action: 'updateStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before, after: stored });
-    return { id, speakerSlug: stored.speaker, claimSlugs: stored.stances.map((stance) => stance.claim) };
+    return { id, speakerSlug: stored.speaker, claimSlugs: stored.stances.map((stance) => stance.claim), statement: await tx.statement.findUniqueOrThrow({ where: { id } }) };
   });
 }
 
@@ -136,7 +139,7 @@ export async function deleteStatement(prisma: PrismaClient, writer: string, id: 
 }
 
 /** Retraction keeps the record, marks who retracted it, when and why, and takes its stances out of claim status. */
-export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<string> {
+export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<Statement> {
   const trimmed = reason.trim();
   if (!trimmed || trimmed.length > 2_000) {
     throw new ValidationFailure([{ path: ['reason'], message: trimmed ? 'must be at most 2000 characters' : 'must say why the statement is retracted' }]);
@@ -146,7 +149,7 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
     if (before.retraction) throw new ValidationFailure([{ path: ['id'], message: 'the statement is already retracted' }]);
     const claimIds = await lockClaimsForStatus(tx, [], [id]);
     const now = new Date();
-    await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
+    const row = await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
     await refreshClaimStatuses(tx, claimIds);
     await audit(tx, writer, {
       action: 'retractStatement',
@@ -156,7 +159,7 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
       before: { retracted: false },
       after: { retracted: true, at: now.toISOString(), by: writer, reason: trimmed },
     });
-    return id;
+    return row;
   });
 }
 
@@ -180,8 +183,8 @@ async function changeStance(prisma: PrismaClient, writer: string, statementId: s
       writer,
       action: position === null ? 'removeStance' : 'setStance',
     });
-    if (position === null && result.before === null) throw new NotFound('Stance', `${result.slug} on ${claimSlug}`);
-    return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims };
+    if (position === null && result.before === null) throw new NotFound('Stance', `${locked.statement} on ${claimSlug}`);
+    return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims, statement: result.statement };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma, Statement } from '../../generated/prisma/client.js';
 import { STATUS_OF_FACTS, STORED_FACTS, UPDATE_STATUS } from './status.js';
 
 /**
@@ -117,7 +117,8 @@ audit AS (
   VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
   RETURNING seq
 )
-SELECT (SELECT count(*) FROM updated) AS updated, (SELECT seq FROM audit) AS seq`;
+SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq"
+FROM "Statement" s WHERE s.id = $10::uuid`;
 
 export interface AuditRow {
   id: string;
@@ -132,9 +133,12 @@ export interface AuditRow {
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
-/** Statement 2 of recordStatement: the claims' status, recomputed with everything committed before their locks, and the audit entry. */
-export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[], entry: AuditRow): Promise<void> {
-  await tx.$queryRawUnsafe(
+/**
+ * Statement 2 of recordStatement: the claims' status, recomputed with everything committed before their
+ * locks, the audit entry, and the statement as stored (read here, so the answer never depends on a later read).
+ */
+export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[], entry: AuditRow, statementId: string): Promise<Statement> {
+  const [row] = await tx.$queryRawUnsafe<(Statement & { _statusesChanged: bigint; _auditSeq: bigint })[]>(
     AUDIT_AND_STATUS,
     [...claimIds],
     entry.id,
@@ -145,7 +149,11 @@ export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[
     entry.targetSlug,
     jsonOrNull(entry.before),
     jsonOrNull(entry.after),
+    statementId,
   );
+  if (!row) throw new Error('recordStatement: the statement is not there after its insert');
+  const { _statusesChanged, _auditSeq, ...statement } = row;
+  return statement;
 }
 
 const LOCK_STANCE = `
@@ -199,25 +207,27 @@ audit AS (
   FROM target t
   RETURNING seq
 )
-SELECT
-  (SELECT position::text FROM before) AS before,
-  (SELECT slug FROM target) AS slug,
-  (SELECT speaker FROM target) AS speaker,
+SELECT s.*,
+  (SELECT position::text FROM before) AS "_before",
+  (SELECT speaker FROM target) AS "_speaker",
   (SELECT coalesce(json_agg(x.slug ORDER BY x.id), '[]'::json) FROM (
     SELECT st.id, c.slug FROM "Stance" st JOIN "Claim" c ON c.id = st."claimId" WHERE st."statementId" = $1::uuid AND st."claimId" <> $2::uuid
     UNION ALL SELECT w.id, $8::text FROM written w WHERE $4::text IS NOT NULL
-  ) x) AS claims,
-  (SELECT seq FROM audit) AS seq,
-  $3::uuid AS "proposedStanceId"`;
+  ) x) AS "_claims",
+  (SELECT seq FROM audit) AS "_auditSeq",
+  $3::uuid AS "_proposedStanceId"
+FROM "Statement" s WHERE s.id = $1::uuid`;
 
 const SET_STANCE = WRITE_STANCE(false);
 const REMOVE_STANCE = WRITE_STANCE(true);
 
 export interface StanceWritten {
+  /** The position before, or null if there was no stance. */
   before: string | null;
-  slug: string;
   speaker: string;
+  /** Claims of the statement's stances afterwards, in creation order. */
   claims: string[];
+  statement: Statement;
 }
 
 /**
@@ -228,7 +238,7 @@ export async function writeStance(
   tx: Tx,
   input: { statementId: string; claimId: string; claimSlug: string; stanceId: string; position: string | null; auditId: string; writer: string; action: string },
 ): Promise<StanceWritten> {
-  const [row] = await tx.$queryRawUnsafe<StanceWritten[]>(
+  const [row] = await tx.$queryRawUnsafe<(Statement & { _before: string | null; _speaker: string; _claims: string[]; _auditSeq: bigint; _proposedStanceId: string })[]>(
     input.position === null ? REMOVE_STANCE : SET_STANCE,
     input.statementId,
     input.claimId,
@@ -240,5 +250,6 @@ export async function writeStance(
     input.claimSlug,
   );
   if (!row) throw new Error('setStance: no answer from the write');
-  return row;
+  const { _before, _speaker, _claims, _auditSeq, _proposedStanceId, ...statement } = row;
+  return { before: _before, speaker: _speaker, claims: _claims, statement };
 }
