@@ -44,7 +44,7 @@ export const sourceSchema = z.strictObject({
   publisher: text(300).nullable(),
   publishedOn: isoDate,
   /** The full text, kept as given (not trimmed): quotes are offsets into it. Left out: the stored text stays. */
-  text: z.string().min(1, 'must not be empty (use null for no text)').max(MAX_SOURCE_TEXT).nullable().optional(),
+  text: z.string().regex(/\S/, 'must not be blank (use null for no text)').max(MAX_SOURCE_TEXT).nullable().optional(),
 });
 
 export const claimSchema = z.strictObject({
