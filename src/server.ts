@@ -11,6 +11,7 @@ import { usePageSizeLimit } from './graphql/page-size.js';
 import { classifyDatabaseError, databaseError } from './http/database-errors.js';
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
 import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
+import { useFeeds } from './http/feeds.js';
 import { useReconciliation } from './http/reconcile.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions) {
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
       useReadiness(options.checkDatabase),
       useReconciliation({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, maxBodyBytes: options.integration?.maxBodyBytes }),
+      useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false }),
       ...(options.publicReads === false ? [usePrivateReads()] : []),
       usePageSizeLimit(MAX_PAGE_SIZE),
       ...(integration.plugins ?? []),
