@@ -1,5 +1,5 @@
 import type { Prisma, Statement } from '../../generated/prisma/client.js';
-import { STATUS_OF_FACTS, STORED_FACTS, UPDATE_STATUS } from './status.js';
+import { DERIVED, IS_SIDE, STATUS_OF, STORED_FACTS, UPDATE_STATUS } from './status.js';
 
 /**
  * The fast paths of recordStatement and setStance/removeStance: two statements each between BEGIN and
@@ -109,8 +109,7 @@ export async function insertStatement(tx: Tx, row: RecordStatementRow): Promise<
 
 const AUDIT_AND_STATUS = `
 WITH claim_ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
-facts AS (${STORED_FACTS}),
-derived AS (${STATUS_OF_FACTS}),
+derived AS (${DERIVED}),
 updated AS (${UPDATE_STATUS}),
 audit AS (
   INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after)
@@ -170,8 +169,6 @@ export async function lockStance(tx: Tx, statementId: string, claimSlug: string)
   return row ?? { statement: null, claimId: null };
 }
 
-const SIDES = `('ASSERTS', 'SUPPORTS', 'DENIES', 'QUESTIONS')`;
-
 /** $1 statement, $2 claim id, $3 new stance id, $4 position (null: remove), $5 audit id, $6 writer, $7 action, $8 claim slug */
 const WRITE_STANCE = (remove: boolean) => `
 WITH target AS (
@@ -188,16 +185,12 @@ written AS (${
            "updatedAt" = CASE WHEN "Stance".position = EXCLUDED.position THEN "Stance"."updatedAt" ELSE EXCLUDED."updatedAt" END
        RETURNING id`
 }),
-claim_ids AS (SELECT $2::uuid AS id),
-facts AS (
-  SELECT st."claimId" AS claim_id, st.position, COALESCE(s."onBehalfOfId", s."speakerId") AS actor_id, s."saidOn" AS said_on, s.seq
-  FROM "Stance" st JOIN "Statement" s ON s.id = st."statementId"
-  WHERE st."claimId" = $2::uuid AND st."statementId" <> $1::uuid AND s."retractedAt" IS NULL AND st.position IN ${SIDES}
-  UNION ALL
-  SELECT $2::uuid, $4::text::"StancePosition", t.actor_id, t."saidOn", t.seq FROM target t
-  WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND $4::text IN ${SIDES}
+derived AS (
+  SELECT $2::uuid AS id, ${STATUS_OF(`${STORED_FACTS('$2::uuid', '$1::uuid')}
+    UNION ALL
+    SELECT $4::text::"StancePosition", t.actor_id, t."saidOn", t.seq FROM target t
+    WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)} AS status
 ),
-derived AS (${STATUS_OF_FACTS}),
 updated AS (${UPDATE_STATUS}),
 audit AS (
   INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetSlug", before, after)
