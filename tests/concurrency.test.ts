@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitSchema } from '../src/db.js';
 import type { FactBundle } from '../src/bundle/format.js';
 import { importBundle } from '../src/bundle/import.js';
 import type { App } from '../src/server.js';
@@ -89,6 +91,41 @@ describe.skipIf(!usingPostgres())('the three races of issue 14, each run many ti
       if (audited !== 1) problems.push(`${slug}: ${audited} audit entries for its creation`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('a deadlock with another client is retried inside the service, and the write succeeds', async () => {
+    const [a] = [await idOf('said-by-a')];
+    expect((await run(`mutation { createClaim(input: { slug: "deadlock-claim", text: "A claim." }) { __typename } }`, {})).__typename).toBe('MutationCreateClaimSuccess');
+    // Another client holds the claim and will want the statement that setStance locks first.
+    const other = new pg.Client({ connectionString: splitSchema(process.env.DATABASE_URL ?? '').connectionString, options: `-c search_path="${new URL(test.url ?? '').searchParams.get('schema')}",public` });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT id FROM "Claim" WHERE slug = 'deadlock-claim' FOR UPDATE`);
+      const retries = retryCounts.retries;
+      const write = run(`mutation($id: ID!) { setStance(statement: $id, claim: "deadlock-claim", position: ASSERTS) { __typename } }`, { id: a });
+      const self = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const waiting = async () => Number((await other.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))`, [self])).rows[0]?.n ?? 0) > 0;
+      for (let tries = 0; !(await waiting()); tries++) {
+        if (tries > 600) throw new Error('setStance never waited for the claim');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // setStance now holds the statement FOR SHARE and waits for the claim: each waits for the other.
+      const blocked = other.query(`SELECT id FROM "Statement" WHERE slug = 'said-by-a' FOR UPDATE`).then(
+        () => 'locked',
+        (error: { code?: string }) => error.code,
+      );
+      const outcome = await Promise.race([blocked, write.then(() => 'write done')]);
+      await other.query(outcome === 'locked' || outcome === 'write done' ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
+      expect((await write).__typename).toBe('MutationSetStanceSuccess');
+      // PostgreSQL broke the deadlock by aborting one side: the service's transaction (then retried) or the other client's.
+      if ((await blocked) === 'locked') expect(retryCounts.retries).toBeGreaterThan(retries);
+      else expect(await blocked).toBe('40P01');
+      console.log(`deadlock: ${(await blocked) === 'locked' ? `the service's transaction was chosen and retried (${retryCounts.retries - retries} retry)` : 'the other client was chosen'}; the write succeeded`);
+    } finally {
+      await other.end();
+    }
+    expect((await executeAs(app, null, `{ claim(slug: "deadlock-claim") { status } }`)).data.claim.status).toBe('ASSERTED');
   });
 
   it('two statements made to answer each other at once: one succeeds, the other is refused, and no cycle is left', async () => {

@@ -5,7 +5,10 @@ import { exportBundle } from '../src/bundle/export.js';
 import { seed } from '../src/bundle/seed.js';
 import { openDatabase, type PrismaClient, splitSchema } from '../src/db.js';
 import type { App } from '../src/server.js';
+import { WriteContention } from '../src/domain/errors.js';
+import { classifyDatabaseError, databaseError } from '../src/http/database-errors.js';
 import { recordStatement, setStance } from '../src/write/statements.js';
+import { retryCounts, transact } from '../src/write/transaction.js';
 import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase, usingPostgres } from './support/database.js';
 import { createTestApp } from './support/graphql.js';
@@ -545,5 +548,56 @@ describe(`source text and quotes (${databaseLabel()})`, () => {
     expect(reworded.updateStatement.issues).toEqual([{ path: ['input', 'quote'], message: expect.stringMatching(/exactly the quoted span/) }]);
     const unquoted = await data(tokens.write, UPDATE, { id: statement, i: { text: 'We will not comment.', quote: null } });
     expect(unquoted.updateStatement.data).toEqual({ text: 'We will not comment.' });
+  });
+});
+
+describe(`deadlocks and serialization failures (${databaseLabel()})`, () => {
+  const deadlock = () =>
+    Object.assign(new Error('Raw query failed. Code: `40P01`. Message: `deadlock detected`'), {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { originalCode: '40P01', kind: 'TransactionWriteConflict' } } },
+    });
+
+  it('runs the whole transaction again, and gives up after the last attempt with a WriteContention', async () => {
+    let attempts = 0;
+    const before = { ...retryCounts };
+    const answer = await transact(test.db.prisma, async (tx) => {
+      attempts += 1;
+      await tx.actor.count();
+      if (attempts < 3) throw deadlock();
+      return 'written';
+    });
+    expect(answer).toBe('written');
+    expect(attempts).toBe(3);
+    expect(retryCounts.retries - before.retries).toBe(2);
+
+    attempts = 0;
+    const spent = await transact(
+      test.db.prisma,
+      async () => {
+        attempts += 1;
+        throw Object.assign(new Error('could not serialize access'), { code: 'P2034' });
+      },
+      { attempts: 4 },
+    ).catch((error: unknown) => error);
+    expect(spent).toBeInstanceOf(WriteContention);
+    expect(attempts).toBe(4);
+    expect(retryCounts.exhausted - before.exhausted).toBe(1);
+
+    attempts = 0;
+    const plain = await transact(test.db.prisma, async () => {
+      attempts += 1;
+      throw new Error('a bug, not a race');
+    }).catch((error: unknown) => error);
+    expect((plain as Error).message).toBe('a bug, not a race');
+    expect(attempts).toBe(1);
+  });
+
+  it('reaches the client as a retryable SERVICE_UNAVAILABLE with Retry-After, never an internal error', () => {
+    const failure = classifyDatabaseError(new WriteContention(6, { cause: deadlock() }));
+    expect(failure).toBe('contention');
+    const error = databaseError(failure ?? 'unavailable');
+    expect(error.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503, headers: { 'Retry-After': '1' } } });
+    expect(error.message).toMatch(/nothing was written; retry/);
   });
 });
