@@ -10,6 +10,7 @@ import type { Actor, Affiliation, Claim, Source, Statement } from '../generated/
 import type { StancePosition } from '../generated/prisma/enums.js';
 import { deleteRows, insertRows, type Row, updateRows } from '../sql/write/bulk.js';
 import { lockClaimsForStatus, lockDescendants, lockKeys, lockQuotedSources, lockRows, lockThreadRows, type ThreadRow } from '../sql/write/locks.js';
+import { stancesOf as readStances } from '../sql/write/reads.js';
 import { refreshClaimStatuses } from '../sql/write/status.js';
 import { RaceLost, type Tx } from './transaction.js';
 
@@ -44,6 +45,7 @@ export interface Change {
 
 export interface Applied {
   report: ImportReport;
+  /** Records updated; records created too when creating (an import does not describe what it creates). */
   changes: Change[];
   /** Slug to id, per type, of every record the bundle names. */
   ids: { sources: Map<string, string>; actors: Map<string, string>; claims: Map<string, string>; statements: Map<string, string> };
@@ -57,7 +59,8 @@ export interface ApplyOptions {
 const LOOKUP_BATCH = 5_000;
 const counts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
 const date = (value: string | null) => (value === null ? null : (parseIsoDate(value) ?? null));
-const sameDate = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && formatIsoDate(a) === formatIsoDate(b));
+/** A stored date against a bundle's YYYY-MM-DD (already checked to be a calendar date). */
+const sameDate = (stored: Date | null, iso: string | null) => (stored === null ? iso === null : iso !== null && formatIsoDate(stored) === iso);
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
 const canonical = (value: unknown) => JSON.stringify(value);
 const bySlug = <T extends { slug: string }>(rows: readonly T[]) => new Map(rows.map((row) => [row.slug, row]));
@@ -211,9 +214,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   const lockedStatements = bySlug<Statement>(await lockRows(tx, 'statement', 'slug', [...ownStatements], 'NO KEY UPDATE'));
   refuseExisting('statement', [...lockedStatements.values()]);
   const lockedStatementIds = [...lockedStatements.values()].map((row) => row.id);
-  const existingStances = await findAll(lockedStatementIds, (part) =>
-    tx.stance.findMany({ where: { statementId: { in: part } }, select: { id: true, statementId: true, claimId: true, position: true }, orderBy: { id: 'asc' } }),
-  );
+  const existingStances = await readStances(tx, lockedStatementIds);
   const statementIds = new Map<string, string>([...lockedStatements.values()].map((row) => [row.slug, row.id]));
   const newStatementIds = new Map<string, string>();
   for (const statement of bundle.statements) {
@@ -353,7 +354,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
     if (!current) {
       sourcesToCreate.push({ id, slug: source.slug, ...data });
       changes.push({ type: 'Source', id, slug: source.slug, before: null, after });
-    } else if (current.title === data.title && current.url === data.url && current.publisher === data.publisher && sameDate(current.publishedOn, date(data.publishedOn)) && current.text === text) {
+    } else if (current.title === data.title && current.url === data.url && current.publisher === data.publisher && sameDate(current.publishedOn, data.publishedOn) && current.text === text) {
       report.sources.unchanged += 1;
     } else {
       sourcesToUpdate.push({ id, ...data });
@@ -368,7 +369,11 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   // Actors and their affiliations.
   const organizationSlug = await slugsOf(tx, slugs.actor, existingAffiliations.map((row) => row.organizationId), 'actor');
   const affiliationsOf = new Map<string, Affiliation[]>();
-  for (const row of existingAffiliations) affiliationsOf.set(row.actorId, [...(affiliationsOf.get(row.actorId) ?? []), row]);
+  for (const row of existingAffiliations) {
+    const list = affiliationsOf.get(row.actorId);
+    if (list) list.push(row);
+    else affiliationsOf.set(row.actorId, [row]);
+  }
   const actorsToCreate: Row<'Actor'>[] = [];
   const actorsToUpdate: Row<'Actor'>[] = [];
   for (const actor of bundle.actors) {
@@ -426,7 +431,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
       const current = existingByKey.get(key);
       if (!current) {
         affiliationsToCreate.push({ id: uuid7(), actorId, organizationId, role: affiliation.role, from: affiliation.from, until: affiliation.until });
-      } else if (sameDate(current.from, date(affiliation.from)) && sameDate(current.until, date(affiliation.until))) {
+      } else if (sameDate(current.from, affiliation.from) && sameDate(current.until, affiliation.until)) {
         report.affiliations.unchanged += 1;
       } else {
         affiliationsToUpdate.push({ id: current.id, from: affiliation.from, until: affiliation.until });
@@ -466,7 +471,11 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
 
   // Statements and their stances.
   const stancesOf = new Map<string, typeof existingStances>();
-  for (const stance of existingStances) stancesOf.set(stance.statementId, [...(stancesOf.get(stance.statementId) ?? []), stance]);
+  for (const stance of existingStances) {
+    const list = stancesOf.get(stance.statementId);
+    if (list) list.push(stance);
+    else stancesOf.set(stance.statementId, [stance]);
+  }
   const beforeSlugs = {
     actor: await slugsOf(tx, slugs.actor, [...lockedStatements.values()].flatMap((row) => (row.onBehalfOfId ? [row.speakerId, row.onBehalfOfId] : [row.speakerId])), 'actor'),
     source: await slugsOf(tx, slugs.source, [...lockedStatements.values()].map((row) => row.sourceId), 'source'),
@@ -507,6 +516,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
       retractionReason: retraction.retractionReason,
     };
     const currentStances = new Map((current ? (stancesOf.get(current.id) ?? []) : []).map((stance) => [stance.claimId, stance]));
+    let coreChanged = !current;
     if (!current) {
       const parentAt = data.respondsToId ? newPosition.get(data.respondsToId) : undefined;
       const at = newPosition.get(id) ?? 0;
@@ -521,7 +531,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
       const sameCore =
         current.text === data.text &&
         current.kind === data.kind &&
-        sameDate(current.saidOn, date(data.saidOn)) &&
+        sameDate(current.saidOn, data.saidOn) &&
         current.venue === data.venue &&
         current.speakerId === data.speakerId &&
         current.onBehalfOfId === data.onBehalfOfId &&
@@ -531,17 +541,19 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
         current.quoteStart === data.quoteStart &&
         current.quoteEnd === data.quoteEnd &&
         sameRetraction;
+      coreChanged = !sameCore;
       if (sameCore && sameList(current.threadIds, data.threadIds)) {
         report.statements.unchanged += 1;
       } else {
         statementsToUpdate.push({ id, ...data });
         report.statements.updated += 1;
-        if (current.speakerId !== data.speakerId || current.onBehalfOfId !== data.onBehalfOfId || !sameDate(current.saidOn, date(data.saidOn)) || !sameRetraction) {
+        if (current.speakerId !== data.speakerId || current.onBehalfOfId !== data.onBehalfOfId || !sameDate(current.saidOn, data.saidOn) || !sameRetraction) {
           for (const claimId of currentStances.keys()) touchedClaims.add(claimId);
         }
       }
     }
 
+    const stanceWritesBefore = stancesToCreate.length + stancesToUpdate.length + stancesToDelete.length;
     const wanted = new Set<string>();
     const stored: { id: string; claimId: string; position: StancePosition }[] = [];
     const added: { claimId: string; position: StancePosition }[] = [];
@@ -569,7 +581,10 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
       }
     }
 
-    // What is stored afterwards, stances in creation order: those kept, then those added.
+    // What is stored afterwards, stances in creation order: those kept, then those added. Only built for
+    // what changed (and, creating, for what was created): a large re-import compares, it does not describe.
+    const stancesChanged = stancesToCreate.length + stancesToUpdate.length + stancesToDelete.length > stanceWritesBefore;
+    if (!(coreChanged || stancesChanged) || (!current && mode !== 'create')) continue;
     const afterSlugs = { actor: (actorId: string) => slugs.actor.get(actorId) ?? actorId, source: (sourceId: string) => slugs.source.get(sourceId) ?? sourceId, statement: (statementId: string) => slugs.statement.get(statementId) ?? statementId, claim: (claimId: string) => slugs.claim.get(claimId) ?? claimId };
     const after = statementEntry(
       { slug: statement.slug, ...data, saidOn: date(data.saidOn), retractedAt: retraction.retractedAt },
@@ -577,7 +592,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
       afterSlugs,
     );
     const before = current ? statementEntry(current, stancesOf.get(current.id) ?? [], beforeSlugs) : null;
-    if (!before || canonical(before) !== canonical(after)) changes.push({ type: 'Statement', id, slug: statement.slug, before, after });
+    changes.push({ type: 'Statement', id, slug: statement.slug, before, after });
   }
 
   try {
