@@ -17,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -118,6 +119,17 @@ interface Turn {
   p99: number;
   statementsPerRequest: number;
   retries: number | null;
+  /** CPU milliseconds per request: this process (service and load generator) and the pool's PostgreSQL backends. */
+  nodeCpuMs: number;
+  databaseCpuMs: number | null;
+}
+
+/** user + system CPU of a process, from /proc (Linux; clock ticks of 1/100 s). */
+async function processCpuSeconds(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Loads a checkout's own service pieces: this tree's or the baseline's. */
@@ -187,6 +199,31 @@ async function q6Child(root: string, scenario: 'quiet' | 'hot', connections: num
     const statementsPerRequest = counter.statements / 20;
 
     const app = pieces.createApp({ prisma: db.prisma, logger, graphiql: false, checkDatabase: async () => undefined });
+    // Holding `connections` transactions open at once takes every connection of the pool: their backends' pids.
+    const backends = async () => {
+      const pids = await Promise.all(
+        Array.from({ length: connections }, () =>
+          db.prisma.$transaction(async (tx) => {
+            const [row] = await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)');
+            return row?.pid ?? -1;
+          }),
+        ),
+      );
+      return [...new Set(pids)].sort();
+    };
+    const databaseCpu = async (pids: number[]) => {
+      let sum = 0;
+      for (const pid of pids) {
+        const cpu = await processCpuSeconds(pid);
+        if (cpu === null) return null;
+        sum += cpu;
+      }
+      return sum;
+    };
+    for (let i = 0; i < connections; i++) await post(app);
+    const pidsBefore = await backends();
+    const databaseBefore = await databaseCpu(pidsBefore);
+    const nodeBefore = process.cpuUsage();
     const retriesBefore = pieces.retryCounts?.retries;
     const latencies: number[] = [];
     let errors = 0;
@@ -203,7 +240,12 @@ async function q6Child(root: string, scenario: 'quiet' | 'hot', connections: num
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    const node = process.cpuUsage(nodeBefore);
+    const databaseAfter = await databaseCpu(pidsBefore);
+    const samePool = (await backends()).join() === pidsBefore.join();
     return {
+      nodeCpuMs: ((node.user + node.system) / 1000) / Math.max(1, latencies.length),
+      databaseCpuMs: samePool && databaseBefore !== null && databaseAfter !== null ? ((databaseAfter - databaseBefore) * 1000) / Math.max(1, latencies.length) : null,
       requests: latencies.length,
       errors,
       seconds: elapsed,
@@ -245,15 +287,19 @@ async function q6(options: { baseline: string; connections: number; seconds: num
         turns[which].push(turn);
         process.stdout.write(
           `${scenario} turn ${t + 1} ${which.padEnd(8)}: ${(turn.requests / turn.seconds).toFixed(1)} req/s, p50 ${turn.p50.toFixed(0)} ms, p99 ${turn.p99.toFixed(0)} ms, ` +
-            `${turn.errors} errors, ${turn.statementsPerRequest.toFixed(1)} SQL statements/request${turn.retries === null ? '' : `, ${turn.retries} retries`}\n`,
+            `${turn.errors} errors, ${turn.statementsPerRequest.toFixed(1)} SQL statements/request, CPU ms/request Node ${turn.nodeCpuMs.toFixed(1)} / PostgreSQL ${turn.databaseCpuMs === null ? '?' : turn.databaseCpuMs.toFixed(1)}` +
+            `${turn.retries === null ? '' : `, ${turn.retries} retries`}\n`,
         );
       }
     }
     const rate = (which: 'ours' | 'baseline') => median(turns[which].map((turn) => turn.requests / turn.seconds));
     const p99 = (which: 'ours' | 'baseline') => median(turns[which].map((turn) => turn.p99));
+    const cpu = (which: 'ours' | 'baseline', key: 'nodeCpuMs' | 'databaseCpuMs') => median(turns[which].flatMap((turn) => (turn[key] === null ? [] : [turn[key]])));
+    const paired = turns.ours.map((turn, t) => (turn.requests / turn.seconds) / ((turns.baseline[t]?.requests ?? 0) / (turns.baseline[t]?.seconds ?? 1)));
     process.stdout.write(
-      `${scenario === 'quiet' ? `quiet (${QUIET_CLAIMS} claims)` : 'hot (one claim)'}: this tree ${rate('ours').toFixed(1)} req/s vs baseline ${rate('baseline').toFixed(1)} req/s = ${(rate('ours') / rate('baseline')).toFixed(2)}x; ` +
-        `p99 ${p99('ours').toFixed(0)} vs ${p99('baseline').toFixed(0)} ms\n\n`,
+      `${scenario === 'quiet' ? `quiet (${QUIET_CLAIMS} claims)` : 'hot (one claim)'}: this tree ${rate('ours').toFixed(1)} req/s vs baseline ${rate('baseline').toFixed(1)} req/s = ${(rate('ours') / rate('baseline')).toFixed(2)}x ` +
+        `(per turn: ${paired.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}); p99 ${p99('ours').toFixed(0)} vs ${p99('baseline').toFixed(0)} ms; ` +
+        `CPU ms/request Node ${cpu('ours', 'nodeCpuMs').toFixed(1)} vs ${cpu('baseline', 'nodeCpuMs').toFixed(1)}, PostgreSQL ${cpu('ours', 'databaseCpuMs').toFixed(1)} vs ${cpu('baseline', 'databaseCpuMs').toFixed(1)}\n\n`,
     );
   }
 }

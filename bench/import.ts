@@ -17,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -118,6 +119,16 @@ interface Pass {
   seconds: number;
   queries: Map<string, number>;
   report: ImportReport;
+  /** CPU seconds spent on the import by this Node process and by the PostgreSQL backend serving it (null if the backend changed). */
+  cpu: { node: number; database: number } | null;
+}
+
+/** user + system CPU of a process, from /proc (Linux; clock ticks of 1/100 s). */
+async function processCpuSeconds(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const verb = (sql: string) => /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
@@ -149,15 +160,26 @@ async function run(root: string, url: string, bundle: FactBundle, edited: FactBu
   const target = new URL(splitSchema(url).connectionString);
   target.searchParams.set('schema', schema);
   let queries = new Map<string, number>();
-  const db = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 2 }, { onQuery: (sql) => queries.set(verb(sql), (queries.get(verb(sql)) ?? 0) + 1) });
+  // One connection: the import's transaction runs on the one backend whose CPU is read.
+  const db = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 1 }, { onQuery: (sql) => queries.set(verb(sql), (queries.get(verb(sql)) ?? 0) + 1) });
+  const backend = async () => ((await db.prisma.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid'))[0]?.pid ?? -1);
   try {
     await db.withSession((session) => applyMigrations(session));
     const passes: Pass[] = [];
     for (const input of [bundle, bundle, edited]) {
+      const pid = await backend();
+      const databaseBefore = await processCpuSeconds(pid);
+      const nodeBefore = process.cpuUsage();
       queries = new Map();
       const started = performance.now();
       const report = await importBundle(db.prisma, input);
-      passes.push({ seconds: (performance.now() - started) / 1000, queries, report });
+      const seconds = (performance.now() - started) / 1000;
+      const node = process.cpuUsage(nodeBefore);
+      const passQueries = queries;
+      queries = new Map();
+      const databaseAfter = (await backend()) === pid ? await processCpuSeconds(pid) : null;
+      const cpu = databaseBefore !== null && databaseAfter !== null ? { node: (node.user + node.system) / 1e6, database: databaseAfter - databaseBefore } : null;
+      passes.push({ seconds, queries: passQueries, report, cpu });
     }
     return passes;
   } finally {
@@ -210,6 +232,15 @@ function printPasses(rows: number, results: Pass[][], label = '') {
         `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; ${sql.toLocaleString('en-US')} SQL statements for ${touched(last.report).toLocaleString('en-US')} rows ` +
         `(${(touched(last.report) / Math.max(sql, 1)).toFixed(1)} rows per statement): ${summary(last.queries)}\n`,
     );
+    const cpus = passes.flatMap((pass) => (pass.cpu ? [pass.cpu] : []));
+    if (cpus.length > 0) {
+      const node = median(cpus.map((cpu) => cpu.node));
+      const database = median(cpus.map((cpu) => cpu.database));
+      process.stdout.write(
+        `${' '.repeat(label.length)}  CPU (median): Node ${node.toFixed(2)} s + PostgreSQL backend ${database.toFixed(2)} s = ${(node + database).toFixed(2)} s, ` +
+          `${Math.round(rows / (node + database)).toLocaleString('en-US')} rows per CPU-second\n`,
+      );
+    }
     if (!label) process.stdout.write(`  report: ${TYPES.map((type) => `${type} ${JSON.stringify(last.report[type])}`).join('; ')}\n`);
   }
 }
@@ -268,11 +299,16 @@ async function main() {
   process.stdout.write(`\nbaseline = ${baseline}\n`);
   printPasses(rows, results.baseline, 'baseline  ');
   printPasses(rows, results.ours, 'this tree ');
-  process.stdout.write('\nthis tree / baseline, throughput (rows/s) ratio of the medians:\n');
+  process.stdout.write('\nthis tree / baseline, ratios of the medians (wall-clock throughput; CPU seconds spent, Node + PostgreSQL backend):\n');
+  const cpuTotal = (passes: Pass[] | undefined) => median((passes ?? []).flatMap((pass) => (pass.cpu ? [pass.cpu.node + pass.cpu.database] : [])));
   for (const [i, name] of NAMES.entries()) {
     const ours = median(results.ours[i]?.map((pass) => pass.seconds) ?? []);
     const theirs = median(results.baseline[i]?.map((pass) => pass.seconds) ?? []);
-    process.stdout.write(`  ${name}: ${(theirs / ours).toFixed(2)}x\n`);
+    const paired = (results.ours[i] ?? []).map((pass, r) => (results.baseline[i]?.[r]?.seconds ?? 0) / pass.seconds);
+    process.stdout.write(
+      `  ${name}: throughput ${(theirs / ours).toFixed(2)}x (per run: ${paired.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}); ` +
+        `CPU ${(cpuTotal(results.baseline[i]) / cpuTotal(results.ours[i])).toFixed(2)}x less\n`,
+    );
   }
 }
 
