@@ -2,12 +2,13 @@ import { actorEntry, claimEntry, type SlugOf, sourceEntry, statementEntry } from
 import { type BundleActor, type BundleClaim, BundleError, type BundleIssue, type BundleSource, type BundleStatement, type FactBundle } from '../bundle/format.js';
 import { actorSearchText } from '../domain/actors.js';
 import { chunk } from '../domain/chunk.js';
+import { deriveClaimStatus } from '../domain/claim-status.js';
 import { formatIsoDate, parseIsoDate } from '../domain/dates.js';
 import { Conflict } from '../domain/errors.js';
 import { quoteProblems, textSha256 } from '../domain/quotes.js';
 import { uuid7 } from '../domain/uuid7.js';
 import type { Actor, Affiliation, Claim, Source, Statement } from '../generated/prisma/client.js';
-import type { StancePosition } from '../generated/prisma/enums.js';
+import type { ClaimStatus, StancePosition } from '../generated/prisma/enums.js';
 import { deleteRows, insertRows, type Row, updateRows } from '../sql/write/bulk.js';
 import { lockClaimsForStatus, lockDescendants, lockKeys, lockQuotedSources, lockRows, lockThreadRows, type ThreadRow } from '../sql/write/locks.js';
 import { stancesOf as readStances } from '../sql/write/reads.js';
@@ -446,7 +447,10 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   await insertRows(tx, 'Affiliation', affiliationsToCreate);
   report.affiliations.created += affiliationsToCreate.length;
 
-  // Claims.
+  // Claims. A claim this bundle creates has no stance but the bundle's: its status is derived here, by the
+  // rule itself, and inserted with it; the claims that existed are recomputed in SQL after the writes.
+  const createdClaims = new Set(bundle.claims.filter((claim) => !lockedClaims.has(claim.slug)).map((claim) => claimIds.get(claim.slug) ?? ''));
+  const statusOfCreated = createdClaimStatuses(bundle, createdClaims, { actorIds, claimIds, lockedStatements });
   const claimSourceSlug = await slugsOf(tx, slugs.source, [...lockedClaims.values()].flatMap((row) => (row.sourceId ? [row.sourceId] : [])), 'source');
   const claimsToCreate: Row<'Claim'>[] = [];
   const claimsToUpdate: Row<'Claim'>[] = [];
@@ -455,7 +459,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
     const current = lockedClaims.get(claim.slug);
     const id = claimIds.get(claim.slug) ?? '';
     if (!current) {
-      claimsToCreate.push({ id, slug: claim.slug, ...data });
+      claimsToCreate.push({ id, slug: claim.slug, ...data, status: statusOfCreated.get(id) ?? 'UNRESOLVED' });
       changes.push({ type: 'Claim', id, slug: claim.slug, before: null, after: claim });
     } else if (current.text === data.text && sameList(current.topics, data.topics) && current.sourceId === data.sourceId) {
       report.claims.unchanged += 1;
@@ -622,8 +626,44 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   await updateRows(tx, 'Stance', stancesToUpdate);
   await insertRows(tx, 'Stance', stancesToCreate);
   report.stances.created += stancesToCreate.length;
-  await refreshClaimStatuses(tx, touchedClaims);
+  await refreshClaimStatuses(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)));
   return { report, changes, ids: idsBySlug };
+}
+
+/**
+ * deriveClaimStatus for the claims a bundle creates, from the bundle's statements: their actor, date and
+ * retraction as they will be stored, in the order they will have (statements already stored by their `seq`,
+ * new ones after them, in bundle order, as they are inserted).
+ */
+function createdClaimStatuses(
+  bundle: FactBundle,
+  created: ReadonlySet<string>,
+  known: { actorIds: Map<string, string>; claimIds: Map<string, string>; lockedStatements: Map<string, Statement> },
+): Map<string, ClaimStatus> {
+  const facts = new Map<string, { position: StancePosition; actorId: string; saidOn: number; order: number }[]>();
+  if (created.size === 0) return new Map();
+  let after = 1;
+  for (const row of known.lockedStatements.values()) after = Math.max(after, row.seq + 1);
+  bundle.statements.forEach((statement, index) => {
+    const stored = known.lockedStatements.get(statement.slug);
+    if (statement.retraction || stored?.retractedAt) return;
+    const actorId = known.actorIds.get(statement.onBehalfOf ?? statement.speaker) ?? '';
+    const saidOn = statement.saidOn === null ? -Infinity : (date(statement.saidOn)?.getTime() ?? -Infinity);
+    const order = stored ? stored.seq : after + index;
+    for (const stance of statement.stances) {
+      const claimId = known.claimIds.get(stance.claim) ?? '';
+      if (!created.has(claimId)) continue;
+      const list = facts.get(claimId) ?? [];
+      list.push({ position: stance.position, actorId, saidOn, order });
+      facts.set(claimId, list);
+    }
+  });
+  const statuses = new Map<string, ClaimStatus>();
+  for (const [claimId, list] of facts) {
+    list.sort((a, b) => a.saidOn - b.saidOn || a.order - b.order);
+    statuses.set(claimId, deriveClaimStatus(list.map((fact, order) => ({ position: fact.position, actorId: fact.actorId, order }))));
+  }
+  return statuses;
 }
 
 /** Inserts records that were not there when locked; one taken meanwhile is a conflict (create) or another attempt (import). */
