@@ -268,6 +268,18 @@ function rawGet(url: string, headers: Record<string, string> = {}, method = 'GET
   });
 }
 
+/** The status and headers of a response that may never end (an event stream), then the connection is dropped. */
+function rawHeaders(url: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<Omit<Raw, 'body'>> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers }, (response) => {
+      resolve({ status: response.statusCode ?? 0, headers: response.headers });
+      response.destroy();
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 describe(`serving the explorer over real HTTP (${databaseLabel()})`, () => {
   const script = `// fixture\n${'console.info("the explorer");\n'.repeat(64)}`;
   const scriptName = 'index-Fixture1.js';
@@ -347,6 +359,20 @@ describe(`serving the explorer over real HTTP (${databaseLabel()})`, () => {
     expect(again.headers.etag).toBe(first.headers.etag);
     expect(again.headers['cache-control']).toBe(`public, max-age=${DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS}`);
     console.log(`ActorPage for china: ${first.body.length} B as 200, ${again.body.length} B as 304`);
+  });
+
+  it('sends one Cache-Control header, no-store, with a subscription stream', async () => {
+    const subscription = [...webOperations].find(([, text]) => text.startsWith('subscription LiveStatement'));
+    expect(subscription).toBeDefined();
+    const stream = await rawHeaders(
+      `${http.origin}/graphql`,
+      { 'content-type': 'application/json', accept: 'text/event-stream' },
+      'POST',
+      JSON.stringify({ operationName: 'LiveStatement', variables: {}, extensions: { persistedQuery: { version: 1, sha256Hash: subscription?.[0] } } }),
+    );
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(stream.headers['cache-control']).toBe('no-store');
   });
 
   it('says how to build the app when it is not built, instead of a blank page', async () => {

@@ -50,6 +50,8 @@ export function useHttpCaching(options: HttpCachingOptions): Plugin {
       // GraphiQL's page, served on the same path to browsers.
       if (contentType.startsWith('text/html')) return;
       if (!cacheable.has(request) || response.status !== 200 || !JSON_TYPES.test(contentType)) {
+        // Deleting first: whatwg-node's Headers.set adds a second header when the first was given as `Cache-Control`.
+        response.headers.delete('cache-control');
         response.headers.set('cache-control', 'no-store');
         return;
       }
