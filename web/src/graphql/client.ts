@@ -18,7 +18,9 @@ function persistedHash(document: DocumentNode): string {
 /**
  * Queries go by GET (`?operationName=…&variables=…&extensions={"persistedQuery":…}`), so the browser and any CDN
  * can cache them (the service answers with Cache-Control and an ETag); subscriptions stream over Server-Sent
- * Events on a POST. Every operation is sent as its hash alone: `enforcePersistedQueries` never falls back to text.
+ * Events on a POST. A build sends every operation as its hash alone and never falls back to text; the dev server
+ * (`npm run dev:web`) may, since the service it talks to knows the operations of the last build, not of the
+ * sources being edited.
  */
 export function createClient(token: string | null): Client {
   return new Client({
@@ -27,7 +29,7 @@ export function createClient(token: string | null): Client {
     exchanges: [
       cacheExchange,
       persistedExchange({
-        enforcePersistedQueries: true,
+        enforcePersistedQueries: !import.meta.env.DEV,
         enableForSubscriptions: true,
         preferGetForPersistedQueries: 'within-url-limit',
         generateHash: async (_text, document) => persistedHash(document),

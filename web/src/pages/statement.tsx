@@ -107,6 +107,8 @@ export function StatementPage() {
           ) : null}
         </figcaption>
       </figure>
+      {/* Once Source.text and Statement.quote { start end } exist, the source text with this quote highlighted
+          goes here: a component with its own fragment on Statement, spread into StatementPage. */}
       {statement.retraction ? (
         <div className="notice" role="note">
           Retracted on {formatDate(statement.retraction.at.slice(0, 10))} by {statement.retraction.by}: {statement.retraction.reason}. Its stances no longer count toward the claims’ status.
