@@ -1,4 +1,4 @@
-import { type ChangeEvent, useCallback, useEffect, useState } from 'react';
+import { type ChangeEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ActorLink } from '../components/actor-link';
@@ -7,6 +7,7 @@ import { LiveStatus } from '../components/live-status';
 import { QueryState } from '../components/query-state';
 import { StatementCard } from '../components/statement-card';
 import { graphql } from '../gql';
+import type { SearchQuery as SearchQueryType } from '../gql/graphql';
 import { useLiveStatements, useRevalidate } from '../graphql/live';
 import { ACTOR_KIND, formatDate } from '../labels';
 import { usePageTitle } from '../page-title';
@@ -81,12 +82,15 @@ const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : 
 
 function Results(props: { text: string }) {
   const [result] = useQuery({ query: SearchQuery, variables: { text: props.text } });
-  const data = result.data;
+  // While the next answer is on its way, the last one stays: results change in place instead of flashing.
+  const shown = useRef<{ text: string; data: SearchQueryType } | null>(null);
+  if (result.data) shown.current = { text: props.text, data: result.data };
+  const data = result.data ?? shown.current?.data;
   if (!data) return <QueryState fetching={result.fetching} error={result.error} />;
   const { actors, statements, claims } = data;
-  const summary = `${count(actors.totalCount, 'actor', 'actors')}, ${count(statements.totalCount, 'statement', 'statements')} and ${count(claims.totalCount, 'claim', 'claims')} match “${props.text}”.`;
+  const summary = `${count(actors.totalCount, 'actor', 'actors')}, ${count(statements.totalCount, 'statement', 'statements')} and ${count(claims.totalCount, 'claim', 'claims')} match “${shown.current?.text ?? props.text}”.`;
   return (
-    <>
+    <div aria-busy={result.fetching}>
       <p role="status" className="summary">
         {summary}
       </p>
@@ -123,7 +127,7 @@ function Results(props: { text: string }) {
           </ol>
         </section>
       </div>
-    </>
+    </div>
   );
 }
 
