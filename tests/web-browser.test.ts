@@ -294,7 +294,7 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
         await visible(page.getByRole('heading', { level: 1, name: `Statement by ${seed.actorName(answered?.speaker ?? '')}` }), 'the statement it answers');
         const responses = page.getByRole('region', { name: /^Responses/ });
         await visible(responses.locator(`a[href="/statements/${path.statement.slug}"]`), 'the statement among the responses to the one it answers');
-        await expect(responses.getByRole('heading', { level: 3 }).allTextContents()).resolves.toContain(`${path.statement.respondsTo?.kind.charAt(0)}${path.statement.respondsTo?.kind.slice(1).toLowerCase()} (${seed.bundle.statements.filter((other) => other.respondsTo?.statement === answered?.slug && other.respondsTo.kind === path.statement.respondsTo?.kind).length})`);
+        await expect(responses.getByRole('heading', { level: 3 }).allTextContents()).resolves.toContain(`${path.statement.respondsTo?.kind.charAt(0)}${path.statement.respondsTo?.kind.slice(1).toLowerCase()} (${seed.bundle.statements.filter((other) => other.respondsTo?.statement === answered?.slug && other.respondsTo?.kind === path.statement.respondsTo?.kind).length})`);
         await page.goBack();
         await visible(page.getByRole('heading', { level: 1, name: `Statement by ${speaker}` }), 'the statement page again');
 

@@ -72,10 +72,10 @@ export async function loadWebAppOperations(dist: string = WEB_APP_DIST): Promise
 
 async function loadFiles(dist: string): Promise<WebAppFiles> {
   const index = staticAsset(await readFile(join(dist, 'index.html')), 'text/html; charset=utf-8', { cacheControl: REVALIDATE, headers: PAGE_HEADERS });
-  const names = await readdir(join(dist, 'assets')).catch(() => []);
+  const entries = await readdir(join(dist, 'assets'), { withFileTypes: true }).catch(() => []);
   const assets = new Map<string, StaticAsset>();
-  for (const name of names) {
-    assets.set(name, staticAsset(await readFile(join(dist, 'assets', name)), CONTENT_TYPES[extname(name)] ?? 'application/octet-stream'));
+  for (const entry of entries.filter((candidate) => candidate.isFile())) {
+    assets.set(entry.name, staticAsset(await readFile(join(dist, 'assets', entry.name)), CONTENT_TYPES[extname(entry.name)] ?? 'application/octet-stream'));
   }
   return { index, assets };
 }
