@@ -212,7 +212,7 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     await mkdir(SCREENSHOTS, { recursive: true });
-  });
+  }, BUILD_MS + 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -354,6 +354,8 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
         );
         await page.goto(`${origin}/actors/${path.speaker}`);
         await visible(page.getByRole('list', { name: `Statements by ${seed.actorName(path.speaker)}` }), 'the actor’s statements');
+        // Yoga starts listening for events while it sends the stream's first bytes, before it reads another
+        // request: once the browser has the stream's headers, a write made after that reaches this page.
         await streamOpen;
         await page.evaluate(() => {
           window.webTestMarker = 'still the same page';
