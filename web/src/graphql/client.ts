@@ -30,6 +30,7 @@ export function createClient(token: string | null): Client {
       cacheExchange,
       persistedExchange({
         enforcePersistedQueries: !import.meta.env.DEV,
+        enableForMutation: true,
         enableForSubscriptions: true,
         preferGetForPersistedQueries: 'within-url-limit',
         generateHash: async (_text, document) => persistedHash(document),
