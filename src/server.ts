@@ -13,6 +13,8 @@ import { useHttpCaching } from './http/caching.js';
 import { classifyDatabaseError, databaseError } from './http/database-errors.js';
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
 import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
+import { useFeeds } from './http/feeds.js';
+import { useReconciliation } from './http/reconcile.js';
 import { useWebApp } from './http/web-app.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
@@ -116,6 +118,8 @@ export function createApp(options: AppOptions) {
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
       ...(options.webApp ? [useWebApp(typeof options.webApp === 'object' ? options.webApp : {})] : []),
       useReadiness(options.checkDatabase),
+      useReconciliation({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, maxBodyBytes: options.integration?.maxBodyBytes }),
+      useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false }),
       useHttpCaching({
         graphqlEndpoint: '/graphql',
         publicMaxAgeSeconds: options.integration?.publicCacheMaxAgeSeconds ?? DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS,
