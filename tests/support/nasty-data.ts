@@ -25,6 +25,8 @@ export interface NastyDataReport {
   goneSlugs: { actors: string[]; statements: string[]; claims: string[] };
   /** Their global IDs. */
   goneIds: string[];
+  /** Milliseconds spent importing bundles and running the other mutations. */
+  timings: { imports: number; mutations: number };
 }
 
 /** Names that sort, fold and match in awkward ways (code-point order, final sigma, dotted I, astral planes, wildcards). */
@@ -51,6 +53,8 @@ const NASTY_NAMES = [
   'Zeta Group',
   'Straße Office',
   'K\u212Aelvin Works',
+  'İstanbul Bureau',
+  'ΟΔΟΣΟ Group',
 ];
 
 const PLAIN_FIRST = ['Alice', 'Bora', 'Chen', 'Dmitri', 'Ewa', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kira', 'Luis', 'Mina', 'Nuno', 'Olga', 'Pavel'];
@@ -219,8 +223,10 @@ export async function writeNastyData(app: App, tokens: Tokens, options: NastyDat
     run('importBundle', tokens.write, `mutation($b: JSON!) { importBundle(bundle: $b) { __typename ... on ValidationError { issues { path message } } } }`, { b: bundle });
 
   const { bundle, later } = planBundles(random.fork('plan'), settings);
+  const started = performance.now();
   await importBundle(bundle);
   await importBundle(later);
+  const imported = performance.now();
 
   const ids = async (type: 'actors' | 'statements' | 'claims', extra = '') => {
     const found = new Map<string, string>();
@@ -346,5 +352,5 @@ export async function writeNastyData(app: App, tokens: Tokens, options: NastyDat
     goneSlugs.claims.push(doomed);
     goneIds.push(claimIds.get(doomed) ?? '');
   }
-  return { writes, goneSlugs, goneIds: goneIds.filter(Boolean) };
+  return { writes, goneSlugs, goneIds: goneIds.filter(Boolean), timings: { imports: Math.round(imported - started), mutations: Math.round(performance.now() - imported) } };
 }

@@ -53,7 +53,7 @@ export interface Catalog {
   wikidataIds: string[];
   topics: string[];
   dates: string[];
-  texts: { actors: string[]; statements: string[]; claims: string[] };
+  texts: { actors: string[]; statements: string[]; claims: string[]; actorNamesAndAliases: string[] };
   /** The most rows one parent has on a relation (`Type.field`), or a table's size (`Query.field`). */
   sizes: Record<string, number>;
 }
@@ -94,6 +94,7 @@ export function buildCatalog(data: Snapshot, gone: { slugs: Catalog['goneSlugs']
       actors: data.actors.flatMap((row) => [row.name, ...row.aliases]),
       statements: data.statements.map((row) => row.text),
       claims: data.claims.map((row) => row.text),
+      actorNamesAndAliases: data.actors.filter((row) => row.aliases.length > 0).map((row) => [row.name, ...row.aliases].join('\n')),
     },
     sizes: {
       'Query.actors': data.actors.length,
@@ -182,6 +183,8 @@ export class QueryGenerator {
   private readonly cursorPool = new Map<string, string[]>();
   private index = 0;
   readonly unknownArguments = new Set<string>();
+  /** How often each `Type.field` and `Type.field(argument:)` was put in a query. */
+  readonly coverage = new Map<string, number>();
   readonly stats = { generated: 0, continuations: 0, invalidRetries: 0, withVariables: 0, withFragments: 0, withDirectives: 0 };
 
   // Per-document state while one query is generated.
@@ -294,6 +297,8 @@ export class QueryGenerator {
     const connection = isConnectionType(named);
     const args = this.arguments(coordinate, field, hops, rows, connection);
     if (!args) return undefined;
+    this.cover(coordinate);
+    for (const arg of args.nodes) this.cover(`${coordinate}(${arg.name.value}:)`);
     let alias: string | undefined;
     if (used.has(field.name) || this.random.chance(leaf ? 0.1 : 0.2)) alias = this.alias(field.name);
     used.add(alias ?? field.name);
@@ -311,6 +316,10 @@ export class QueryGenerator {
       directives: this.maybeDirectives(0.08),
       ...(selectionSet ? { selectionSet } : {}),
     };
+  }
+
+  private cover(key: string) {
+    this.coverage.set(key, (this.coverage.get(key) ?? 0) + 1);
   }
 
   private listSize(coordinate: string, args: readonly ArgumentNode[]): number {
@@ -389,7 +398,8 @@ export class QueryGenerator {
     const fields = connection.getFields();
     const selections: SelectionNode[] = [];
     const used = new Set<string>();
-    const plain = (name: string, children?: SelectionNode[]): FieldNode => {
+    const plain = (name: string, children?: SelectionNode[], owner = connection.name): FieldNode => {
+      this.cover(`${owner}.${name}`);
       const alias = this.random.chance(0.08) ? this.alias(name) : undefined;
       used.add(alias ?? name);
       return {
@@ -408,16 +418,16 @@ export class QueryGenerator {
         for (const edgeField of Object.values(named.getFields())) {
           const edgeType = getNamedType(edgeField.type);
           if (edgeField.name === 'node' && isCompositeType(edgeType)) {
-            if (this.random.chance(0.9)) edgeSelections.push(plain('node', this.selectionSet(edgeType, hops + 1, rows).selections as SelectionNode[]));
+            if (this.random.chance(0.9)) edgeSelections.push(plain('node', this.selectionSet(edgeType, hops + 1, rows).selections as SelectionNode[], named.name));
           } else if (isLeafType(edgeType) && this.random.chance(edgeField.name === 'cursor' ? 0.6 : 0.5)) {
-            edgeSelections.push(plain(edgeField.name));
+            edgeSelections.push(plain(edgeField.name, undefined, named.name));
           }
         }
-        if (edgeSelections.length === 0) edgeSelections.push(plain('cursor'));
+        if (edgeSelections.length === 0) edgeSelections.push(plain('cursor', undefined, named.name));
         selections.push(plain('edges', edgeSelections));
       } else if (field.name === 'pageInfo' && isObjectType(named)) {
         if (!this.random.chance(0.6)) continue;
-        const info = this.random.sample(Object.keys(named.getFields()), this.random.between(1, 4)).map((name) => plain(name));
+        const info = this.random.sample(Object.keys(named.getFields()), this.random.between(1, 4)).map((name) => plain(name, undefined, named.name));
         selections.push(plain('pageInfo', info));
       } else if (isLeafType(named) && this.random.chance(0.5)) {
         selections.push(plain(field.name));
@@ -612,10 +622,11 @@ export class QueryGenerator {
       [3, () => this.random.pick(['%', '_', '\\', '%_', '50%', '0%', 'a_b', '_s', 'C:\\', '\\s', '%%', 'under_score'])],
       [3, () => this.random.pick(['ΟΔΟΣ', 'οδοσ', 'οδος', 'ΣΟΦ', 'σοφοσ', 'ΟΣ', 'istanbul', 'İSTANBUL', 'i̇stanbul', 'İ', 'k', 'K', 'KELVIN', 'ß', 'STRASSE', 'straße', 'émile', 'ÉMILE', '😀', 'ｱｲｳ', '北京', 'zoë'])],
       [1, () => this.random.pick(['   ', '', 'no such text anywhere'])],
-      [coordinate === 'Query.actors' ? 1 : 0, () => {
-        // Straddles the end of one name or alias and the start of the next.
-        const [a, b] = this.random.sample(texts, 2);
-        return `${Array.from(a ?? '').slice(-2).join('')}\n${Array.from(b ?? '').slice(0, 2).join('')}`;
+      [coordinate === 'Query.actors' && this.catalog.texts.actorNamesAndAliases.length > 0 ? 1 : 0, () => {
+        // Straddles the end of an actor's name and the start of its first alias.
+        const joined = this.random.pick(this.catalog.texts.actorNamesAndAliases);
+        const cut = joined.indexOf('\n');
+        return `${joined.slice(Math.max(0, cut - 2), cut)}\n${joined.slice(cut + 1, cut + 3)}`;
       }],
       [0.1, () => 'x'.repeat(201)],
     ] as const)();
@@ -837,4 +848,31 @@ export class QueryGenerator {
     const kept = Object.fromEntries(Object.entries(variables).filter(([name]) => usedNames.has(name)));
     return { document: { ...changed, definitions }, variables: kept };
   }
+}
+
+/** Every `Type.field` and `Type.field(argument:)` a read query can reach from READ_ROOTS: what the generator should cover. */
+export function readCoordinates(schema: GraphQLSchema): string[] {
+  const coordinates = new Set<string>();
+  const seen = new Set<string>();
+  const visitType = (type: GraphQLNamedType) => {
+    if (seen.has(type.name)) return;
+    seen.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        coordinates.add(`${type.name}.${field.name}`);
+        for (const arg of field.args) coordinates.add(`${type.name}.${field.name}(${arg.name}:)`);
+        visitType(getNamedType(field.type));
+      }
+    }
+    if (isInterfaceType(type) || isUnionType(type)) for (const member of schema.getPossibleTypes(type)) visitType(member);
+  };
+  const query = schema.getQueryType();
+  for (const root of READ_ROOTS) {
+    const field = query?.getFields()[root];
+    if (!field) continue;
+    coordinates.add(`Query.${root}`);
+    for (const arg of field.args) coordinates.add(`Query.${root}(${arg.name}:)`);
+    visitType(getNamedType(field.type));
+  }
+  return [...coordinates].sort();
 }

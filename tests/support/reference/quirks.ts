@@ -13,6 +13,10 @@ export interface Quirks extends PagingQuirks {
    * cursor's position is silently dropped) and others in memory after the query (it looks the cursor
    * row up in the rows it read, finds nothing, and answers an empty page with `hasNextPage: false`:
    * a client paging through statements stops early when the last one it saw was retracted since).
+   * Which one `Source.claims` gets depends on plugin-prisma's plan when the source is read inside a
+   * larger query (merged into the parent's query: in memory; a second selection of it with other
+   * arguments: its own query, in SQL), so the reference cannot predict it and such queries are not
+   * judged in this mode (the test counts them).
    */
   foreignCursor(connection: string, parent: Origin): ForeignCursor;
   /**
@@ -53,8 +57,10 @@ export interface Quirks extends PagingQuirks {
 const PAGED_IN_SQL = new Set(['Query.actors', 'Query.claims']);
 
 export const TODAYS_SERVICE: Quirks = {
-  foreignCursor: (connection, parent) =>
-    PAGED_IN_SQL.has(connection) || (connection === 'Source.claims' && parent === 'alone') ? 'drops-a-row' : 'empty-page',
+  foreignCursor: (connection, parent) => {
+    if (connection === 'Source.claims') return parent === 'alone' ? 'drops-a-row' : 'depends-on-the-plan';
+    return PAGED_IN_SQL.has(connection) ? 'drops-a-row' : 'empty-page';
+  },
   emptyFilterIgnored: true,
   actorSearchFoldsWholeStrings: true,
   pageSizeDefaultsUnchecked: true,

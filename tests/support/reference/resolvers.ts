@@ -27,6 +27,8 @@ export interface ReferenceContext {
   data: Snapshot;
   quirks: Quirks;
   perturbation?: Perturbation | undefined;
+  /** Why today's service's answer to this query cannot be predicted, if it cannot. */
+  unpredictable: string[];
 }
 
 type Args = Record<string, unknown>;
@@ -61,14 +63,17 @@ const slugFilter = (args: Args, name: string, quirks: Quirks): string | undefine
 const visible = (statement: Statement, args: Args, context: ReferenceContext) =>
   (args.includeRetracted === true && context.perturbation !== 'retracted-always-hidden') || statement.retractedAt === null;
 
-const page = <Row>(rows: Row[], args: Args, spec: Omit<PageSpec<Row>, 'connection' | 'parent'>, context: ReferenceContext, info: GraphQLResolveInfo, parent?: unknown) =>
-  paginate(
+function page<Row>(rows: Row[], args: Args, spec: Omit<PageSpec<Row>, 'connection' | 'parent'>, context: ReferenceContext, info: GraphQLResolveInfo, parent?: unknown) {
+  const found = paginate(
     [...rows].sort(spec.compare),
     pageArgs(args),
     { ...spec, connection: `${info.parentType.name}.${info.fieldName}`, parent: originOf(parent) },
     context.quirks,
     context.perturbation,
   );
+  if (found.unpredictable) context.unpredictable.push(found.unpredictable);
+  return found;
+}
 
 type Order = 'newest first' | 'oldest first';
 

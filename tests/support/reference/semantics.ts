@@ -148,6 +148,8 @@ export interface Edge<Row> {
 }
 
 export interface Page<Row> {
+  /** Set when today's service gives no answer the reference can predict (see quirks.ts). */
+  unpredictable?: string;
   edges: Edge<Row>[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
@@ -158,7 +160,7 @@ export interface Page<Row> {
  * the cursor was handed out, another parent's row). Documented (Relay): the page starts from the
  * cursor row's position in the list's order. Today's service, depending on the connection: see quirks.ts.
  */
-export type ForeignCursor = 'position' | 'drops-a-row' | 'empty-page';
+export type ForeignCursor = 'position' | 'drops-a-row' | 'empty-page' | 'depends-on-the-plan';
 
 /** How the object a nested connection hangs from was read: by itself (a root lookup), or inside a larger read. */
 export type Origin = 'alone' | 'nested';
@@ -233,10 +235,12 @@ export function paginate<Row>(all: readonly Row[], args: PageArgs, spec: PageSpe
       window = rest.slice(Math.max(0, rest.length - (size + 1)));
     }
   }
+  const unpredictable = cursor != null && quirks.foreignCursor(spec.connection, spec.parent) === 'depends-on-the-plan' && !all.some((row) => spec.rowId(row) === rowIdOfCursor(cursor));
   const full = window.length === size + 1;
   const rows = full ? (backward ? window.slice(1) : window.slice(0, -1)) : window;
   const edges = rows.map((row) => ({ cursor: cursorOf(spec.rowId(row)), node: row }));
   return {
+    ...(unpredictable ? { unpredictable: `${spec.connection} paged from a cursor of a row not in it` } : {}),
     edges,
     pageInfo: {
       // plugin-prisma: a `before` page always says there is a next page, an `after` page always
