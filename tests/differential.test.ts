@@ -104,12 +104,14 @@ describe(`differential: the service against the reference executor (${databaseLa
     const oneQuirk = new Map(
       quirkNames.map((name) => [name, createReferenceExecutor(test.db.prisma, { quirks: { ...DOCUMENTED, [name]: TODAYS_SERVICE[name] } })] as const),
     );
-    if (STRICT) for (const executor of oneQuirk.values()) await executor.refresh();
+    const allQuirks = createReferenceExecutor(test.db.prisma, { quirks: TODAYS_SERVICE });
+    if (STRICT) for (const executor of [...oneQuirk.values(), allQuirks]) await executor.refresh();
     const codes = new Map<string, number>();
     let serviceMs = 0;
     let referenceMs = 0;
     let compared = 0;
     const unjudged = new Map<string, number>();
+    const timings: [number, number][] = [];
     let rows = 0;
     // Until QUERIES have been judged (or, replaying, up to query #ONLY).
     const more = (index: number) => (ONLY === undefined ? compared < QUERIES && index < QUERIES * 2 : index <= ONLY);
@@ -117,7 +119,9 @@ describe(`differential: the service against the reference executor (${databaseLa
       const generated = generator.next();
       let started = performance.now();
       const raw = await execute(app, generated.query, generated.variables);
-      serviceMs += performance.now() - started;
+      const took = performance.now() - started;
+      serviceMs += took;
+      timings.push([took, index]);
       generator.observe(generated, raw);
       if (ONLY !== undefined && index !== ONLY) continue;
       const service = comparable(raw);
@@ -134,9 +138,14 @@ describe(`differential: the service against the reference executor (${databaseLa
       if (JSON.stringify(service) !== JSON.stringify(expected)) {
         failures.push(describeFailure(generated, service, expected));
         if (STRICT) {
-          let cause = 'no single quirk';
+          let cause = 'unexplained';
           for (const [name, executor] of oneQuirk) {
             if (JSON.stringify(await executor.execute(generated.query, generated.variables)) === JSON.stringify(service)) cause = name;
+          }
+          if (cause === 'unexplained') {
+            const today = await allQuirks.execute(generated.query, generated.variables);
+            if (today.unpredictable) cause = 'depends on the plan';
+            else if (JSON.stringify(today) === JSON.stringify(service)) cause = 'several quirks';
           }
           explained.set(cause, (explained.get(cause) ?? 0) + 1);
         }
@@ -153,6 +162,14 @@ describe(`differential: the service against the reference executor (${databaseLa
         `~${rows} ids/slugs/cursors returned; error codes ${JSON.stringify(Object.fromEntries(codes))}.` +
         (unjudged.size > 0 ? ` Not judged, as today's answer depends on the service's query plan (quirks.ts): ${JSON.stringify(Object.fromEntries(unjudged))}.` : '') +
         (generator.unknownArguments.size > 0 ? ` Arguments the generator has no values for: ${[...generator.unknownArguments].join(', ')}.` : ''),
+    );
+    timings.sort((a, b) => a[0] - b[0]);
+    const percentile = (p: number) => Math.round(timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]?.[0] ?? 0);
+    console.info(
+      `[differential ${databaseLabel()}] service time per query: p50 ${percentile(0.5)} ms, p95 ${percentile(0.95)} ms, slowest ${timings
+        .slice(-3)
+        .map(([ms, index]) => `#${index} ${Math.round(ms)} ms`)
+        .join(', ')}`,
     );
     const uncovered = coordinates.filter((coordinate) => !generator.coverage.has(coordinate));
     console.info(

@@ -69,32 +69,42 @@ export function buildCatalog(data: Snapshot, gone: { slugs: Catalog['goneSlugs']
     }
     return Math.max(0, ...counts.values());
   };
+  // Every list in a stable order (by slug, not by id or storage order), so a seed draws the same values on every run and database.
+  const sorted = <Row>(rows: readonly Row[], key: (row: Row) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const slugOf = (map: Map<string, { slug: string }>, id: string) => map.get(id)?.slug ?? '';
+  const actors = sorted(data.actors, (row) => row.slug);
+  const statements = sorted(data.statements, (row) => row.slug);
+  const claims = sorted(data.claims, (row) => row.slug);
+  const sources = sorted(data.sources, (row) => row.slug);
+  const stances = sorted(data.stances, (row) => `${slugOf(data.statementById, row.statementId)} ${slugOf(data.claimById, row.claimId)}`);
+  const affiliations = sorted(data.affiliations, (row) => `${slugOf(data.actorById, row.actorId)} ${slugOf(data.actorById, row.organizationId)} ${row.role}`);
+  const auditEntries = sorted(data.auditEntries, (row) => `${row.at.toISOString()} ${row.action} ${row.targetSlug ?? ''}`);
   return {
     slugs: {
-      actors: data.actors.map((row) => row.slug),
-      statements: data.statements.map((row) => row.slug),
-      claims: data.claims.map((row) => row.slug),
-      sources: data.sources.map((row) => row.slug),
+      actors: actors.map((row) => row.slug),
+      statements: statements.map((row) => row.slug),
+      claims: claims.map((row) => row.slug),
+      sources: sources.map((row) => row.slug),
     },
     goneSlugs: gone.slugs,
     ids: {
-      Actor: data.actors.map((row) => globalId('Actor', row.id)),
-      Affiliation: data.affiliations.map((row) => globalId('Affiliation', row.id)),
-      Source: data.sources.map((row) => globalId('Source', row.id)),
-      Statement: data.statements.map((row) => globalId('Statement', row.id)),
-      Claim: data.claims.map((row) => globalId('Claim', row.id)),
-      Stance: data.stances.map((row) => globalId('Stance', row.id)),
-      AuditEntry: data.auditEntries.map((row) => globalId('AuditEntry', row.id)),
+      Actor: actors.map((row) => globalId('Actor', row.id)),
+      Affiliation: affiliations.map((row) => globalId('Affiliation', row.id)),
+      Source: sources.map((row) => globalId('Source', row.id)),
+      Statement: statements.map((row) => globalId('Statement', row.id)),
+      Claim: claims.map((row) => globalId('Claim', row.id)),
+      Stance: stances.map((row) => globalId('Stance', row.id)),
+      AuditEntry: auditEntries.map((row) => globalId('AuditEntry', row.id)),
     },
     goneIds: gone.ids,
-    wikidataIds: data.actors.flatMap((row) => (row.wikidataId ? [row.wikidataId] : [])),
-    topics: [...new Set(data.claims.flatMap((row) => row.topics))],
-    dates: [...new Set(data.statements.flatMap((row) => (row.saidOn ? [isoDate(row.saidOn)] : [])))].sort(),
+    wikidataIds: actors.flatMap((row) => (row.wikidataId ? [row.wikidataId] : [])),
+    topics: [...new Set(claims.flatMap((row) => row.topics))].sort(),
+    dates: [...new Set(statements.flatMap((row) => (row.saidOn ? [isoDate(row.saidOn)] : [])))].sort(),
     texts: {
-      actors: data.actors.flatMap((row) => [row.name, ...row.aliases]),
-      statements: data.statements.map((row) => row.text),
-      claims: data.claims.map((row) => row.text),
-      actorNamesAndAliases: data.actors.filter((row) => row.aliases.length > 0).map((row) => [row.name, ...row.aliases].join('\n')),
+      actors: actors.flatMap((row) => [row.name, ...row.aliases]),
+      statements: statements.map((row) => row.text),
+      claims: claims.map((row) => row.text),
+      actorNamesAndAliases: actors.filter((row) => row.aliases.length > 0).map((row) => [row.name, ...row.aliases].join('\n')),
     },
     sizes: {
       'Query.actors': data.actors.length,
@@ -342,6 +352,16 @@ export class QueryGenerator {
       }
       for (const member of this.random.sample(possible, this.random.between(1, Math.min(3, possible.length)))) {
         selections.push(this.fragmentOn(member, hops, rows));
+      }
+      if (this.random.chance(0.2)) {
+        // The same selections again, inside a fragment on the interface or union itself.
+        const name = nameNode(`F${this.fragments.length + 1}${type.name}`);
+        const own: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [...selections] };
+        if (this.random.chance(0.5)) {
+          this.fragments.push({ kind: Kind.FRAGMENT_DEFINITION, name, typeCondition: { kind: Kind.NAMED_TYPE, name: nameNode(type.name) }, selectionSet: own });
+          return { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FRAGMENT_SPREAD, name, directives: this.maybeDirectives(0.15) }] };
+        }
+        return { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: nameNode(type.name) }, selectionSet: own }] };
       }
     } else if (isObjectType(type)) {
       const fields = Object.values(type.getFields());
@@ -758,8 +778,9 @@ export class QueryGenerator {
     return found;
   }
 
-  private cursorsIn(instance: Record<string, unknown>, field: FieldNode, document: DocumentNode): { start?: string; end?: string; all: string[] } {
+  private cursorsIn(instance: Record<string, unknown>, field: FieldNode, document: DocumentNode): { start?: string; end?: string; all: string[]; totalCount?: number } {
     const all: string[] = [];
+    let totalCount: number | undefined;
     let start: string | undefined;
     let end: string | undefined;
     const key = (node: FieldNode) => node.alias?.value ?? node.name.value;
@@ -786,7 +807,16 @@ export class QueryGenerator {
         if (typeof value === 'string') end = value;
       }
     }
-    return { ...(start ? { start } : {}), ...(end ? { end } : {}), all: [...all, ...(start ? [start] : []), ...(end ? [end] : [])] };
+    for (const countField of this.keysOf(field.selectionSet, 'totalCount', documentOf)) {
+      const value = instance[key(countField)];
+      if (typeof value === 'number') totalCount = value;
+    }
+    return {
+      ...(start ? { start } : {}),
+      ...(end ? { end } : {}),
+      ...(totalCount === undefined ? {} : { totalCount }),
+      all: [...all, ...(start ? [start] : []), ...(end ? [end] : [])],
+    };
   }
 
   /** The next (or previous) page of one connection in an earlier query: same query, new paging arguments. */
@@ -801,7 +831,9 @@ export class QueryGenerator {
       const { site, cursors } = this.random.pick(usable);
       const forward = this.random.chance(0.6);
       const cursor = forward ? (cursors.end ?? this.random.pick(cursors.all)) : (cursors.start ?? this.random.pick(cursors.all));
-      const size = this.random.pick([0, 1, 2, 3, 5, 10]);
+      // Page sizes at the edges, the exact total among them when the earlier answer gave it.
+      const exact = cursors.totalCount === undefined ? [] : [cursors.totalCount, cursors.totalCount + 1, Math.max(0, cursors.totalCount - 1)].filter((n) => n <= 100);
+      const size = this.random.pick([0, 1, 2, 3, 5, 10, ...exact]);
       const document = this.withPaging(earlier.document, earlier.variables, site.field, forward ? { first: size, after: cursor } : { last: size, before: cursor });
       if (!document || validate(this.schema, document.document).length > 0) continue;
       return {
