@@ -1,5 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seed } from '../src/bundle/seed.js';
 import type { App } from '../src/server.js';
 import { createTokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase, usingPostgres } from './support/database.js';
@@ -48,6 +49,8 @@ beforeAll(async () => {
       limits: { maxCost: Number.POSITIVE_INFINITY, maxDepth: 60, maxAliases: 500, maxDirectives: 500, maxTokens: 50_000, maxCharacters: 500_000 },
     },
   });
+  // The seeded article (real names, all undated), then the generated data set on top of it.
+  await seed(test.db.prisma);
   report = await writeNastyData(app, tokens, { seed: SEED });
   reference = createReferenceExecutor(test.db.prisma, { quirks: STRICT ? DOCUMENTED : TODAYS_SERVICE });
   await reference.refresh();

@@ -25,13 +25,16 @@ import {
   Kind,
   type NameNode,
   type OperationDefinitionNode,
+  OperationTypeNode,
   print,
   type SelectionNode,
   type SelectionSetNode,
+  TypeInfo,
   type ValueNode,
   type VariableDefinitionNode,
   validate,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import { createRandom, type Random } from './random.js';
 import { globalId, type NodeType } from './reference/semantics.js';
@@ -218,13 +221,14 @@ export class QueryGenerator {
       const continued = this.continuation(index);
       if (continued) {
         this.stats.continuations++;
+        this.account(continued.document);
         return continued;
       }
     }
     for (let attempt = 0; attempt < 50; attempt++) {
       const generated = this.fresh(index);
       if (validate(this.schema, generated.document).length === 0) {
-        this.countFeatures(generated.document);
+        this.account(generated.document);
         return { index, query: print(generated.document), variables: generated.variables, origin: 'fresh', document: generated.document };
       }
       this.stats.invalidRetries++;
@@ -247,11 +251,37 @@ export class QueryGenerator {
     }
   }
 
-  private countFeatures(document: DocumentNode) {
-    const text = print(document);
-    if (text.includes('$')) this.stats.withVariables++;
-    if (text.includes('...')) this.stats.withFragments++;
-    if (text.includes('@include') || text.includes('@skip')) this.stats.withDirectives++;
+  /** Counts what a query that is handed out uses: its fields and arguments, variables, fragments, directives. */
+  private account(document: DocumentNode) {
+    const typeInfo = new TypeInfo(this.schema);
+    const seen = { variables: false, fragments: false, directives: false };
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        VariableDefinition() {
+          seen.variables = true;
+        },
+        FragmentSpread() {
+          seen.fragments = true;
+        },
+        InlineFragment() {
+          seen.fragments = true;
+        },
+        Directive() {
+          seen.directives = true;
+        },
+        Field: (node) => {
+          const parent = typeInfo.getParentType();
+          if (!parent || node.name.value.startsWith('__')) return;
+          const coordinate = `${parent.name}.${node.name.value}`;
+          this.cover(coordinate);
+          for (const arg of node.arguments ?? []) this.cover(`${coordinate}(${arg.name.value}:)`);
+        },
+      }),
+    );
+    if (seen.variables) this.stats.withVariables++;
+    if (seen.fragments) this.stats.withFragments++;
+    if (seen.directives) this.stats.withDirectives++;
   }
 
   // ---------------------------------------------------------------- fresh queries
@@ -283,7 +313,7 @@ export class QueryGenerator {
   private document(index: number, selections: SelectionNode[]): Generated {
     const operation: OperationDefinitionNode = {
       kind: Kind.OPERATION_DEFINITION,
-      operation: 'query' as OperationDefinitionNode['operation'],
+      operation: OperationTypeNode.QUERY,
       ...(this.variables.length > 0 || this.random.chance(0.5) ? { name: nameNode(`Q${index}`) } : {}),
       variableDefinitions: this.variables.map((variable) => variable.definition),
       selectionSet: { kind: Kind.SELECTION_SET, selections },
@@ -307,8 +337,6 @@ export class QueryGenerator {
     const connection = isConnectionType(named);
     const args = this.arguments(coordinate, field, hops, rows, connection);
     if (!args) return undefined;
-    this.cover(coordinate);
-    for (const arg of args.nodes) this.cover(`${coordinate}(${arg.name.value}:)`);
     let alias: string | undefined;
     if (used.has(field.name) || this.random.chance(leaf ? 0.1 : 0.2)) alias = this.alias(field.name);
     used.add(alias ?? field.name);
@@ -418,8 +446,7 @@ export class QueryGenerator {
     const fields = connection.getFields();
     const selections: SelectionNode[] = [];
     const used = new Set<string>();
-    const plain = (name: string, children?: SelectionNode[], owner = connection.name): FieldNode => {
-      this.cover(`${owner}.${name}`);
+    const plain = (name: string, children?: SelectionNode[]): FieldNode => {
       const alias = this.random.chance(0.08) ? this.alias(name) : undefined;
       used.add(alias ?? name);
       return {
@@ -438,16 +465,16 @@ export class QueryGenerator {
         for (const edgeField of Object.values(named.getFields())) {
           const edgeType = getNamedType(edgeField.type);
           if (edgeField.name === 'node' && isCompositeType(edgeType)) {
-            if (this.random.chance(0.9)) edgeSelections.push(plain('node', this.selectionSet(edgeType, hops + 1, rows).selections as SelectionNode[], named.name));
+            if (this.random.chance(0.9)) edgeSelections.push(plain('node', this.selectionSet(edgeType, hops + 1, rows).selections as SelectionNode[]));
           } else if (isLeafType(edgeType) && this.random.chance(edgeField.name === 'cursor' ? 0.6 : 0.5)) {
-            edgeSelections.push(plain(edgeField.name, undefined, named.name));
+            edgeSelections.push(plain(edgeField.name));
           }
         }
-        if (edgeSelections.length === 0) edgeSelections.push(plain('cursor', undefined, named.name));
+        if (edgeSelections.length === 0) edgeSelections.push(plain('cursor'));
         selections.push(plain('edges', edgeSelections));
       } else if (field.name === 'pageInfo' && isObjectType(named)) {
         if (!this.random.chance(0.6)) continue;
-        const info = this.random.sample(Object.keys(named.getFields()), this.random.between(1, 4)).map((name) => plain(name, undefined, named.name));
+        const info = this.random.sample(Object.keys(named.getFields()), this.random.between(1, 4)).map((name) => plain(name));
         selections.push(plain('pageInfo', info));
       } else if (isLeafType(named) && this.random.chance(0.5)) {
         selections.push(plain(field.name));

@@ -100,7 +100,7 @@ const statementConnection = (all: (context: ReferenceContext, parentId: string) 
 
 /** Actor search: a case-insensitive substring of the name or of any alias. */
 function actorMatches(actor: Actor, term: string, context: ReferenceContext): boolean {
-  if (context.quirks.actorSearchFoldsWholeStrings && context.perturbation === undefined) {
+  if (context.quirks.actorSearchFoldsWholeStrings && context.perturbation !== 'search-case-sensitive') {
     const searchText = [actor.name, ...actor.aliases].join('\n').toLocaleLowerCase('en-US');
     return searchText.includes(term.toLocaleLowerCase('en-US'));
   }
