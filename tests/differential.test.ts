@@ -46,6 +46,7 @@ beforeAll(async () => {
   app = createTestApp(test, {
     hardening: {
       metrics: false,
+      requestTimeoutMs: 0,
       limits: { maxCost: Number.POSITIVE_INFINITY, maxDepth: 60, maxAliases: 500, maxDirectives: 500, maxTokens: 50_000, maxCharacters: 500_000 },
     },
   });
@@ -67,7 +68,7 @@ beforeAll(async () => {
       `${data.claims.length} claims, ${data.stances.length} stances, ${data.sources.length} sources, ${data.affiliations.length} affiliations, ` +
       `written by ${JSON.stringify(report.writes)} (imports ${report.timings.imports} ms, other mutations ${report.timings.mutations} ms; ${Math.round(performance.now() - started)} ms in all)`,
   );
-});
+}, 300_000);
 afterAll(() => test?.close());
 
 /** The first place two JSON values differ, as a path and both sides. */
@@ -187,7 +188,8 @@ describe(`differential: the service against the reference executor (${databaseLa
     expect(failures.length, failures.slice(0, 1).join('')).toBe(0);
     // A field or argument the generator cannot reach is a hole in the proof (a new argument needs values in query-generator.ts).
     if (compared >= 1000) expect(uncovered).toEqual([]);
-  });
+    // A thousand queries through both paths take about a minute on a busy 2-core machine; the timings are printed above.
+  }, 900_000);
 
   it('catches a reference that is wrong on purpose (ordering, a filter, search, derived status, cursor edges)', async (context) => {
     if (recorded.length === 0) {
