@@ -113,7 +113,21 @@ export const containsFolded = (haystack: string, term: string) => foldCase(hayst
 const PRO = new Set(['ASSERTS', 'SUPPORTS']);
 const CON = new Set(['DENIES', 'QUESTIONS']);
 
+const statuses = new WeakMap<Snapshot, Map<string, Claim['status']>>();
+
+/** The status of every claim is worked out once per snapshot: `claims(status:)` asks for all of them on every call. */
 export function claimStatus(claim: Claim, data: Snapshot, perturbation?: Perturbation): Claim['status'] {
+  let known = statuses.get(data);
+  if (!known) statuses.set(data, (known = new Map()));
+  const key = `${claim.id} ${perturbation ?? ''}`;
+  const cached = known.get(key);
+  if (cached) return cached;
+  const status = deriveStatus(claim, data, perturbation);
+  known.set(key, status);
+  return status;
+}
+
+function deriveStatus(claim: Claim, data: Snapshot, perturbation?: Perturbation): Claim['status'] {
   const counted = data.stances
     .filter((stance) => stance.claimId === claim.id)
     .map((stance) => ({ stance, statement: data.statementById.get(stance.statementId) }))
