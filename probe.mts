@@ -1,0 +1,12 @@
+import { extract } from './src/ingest/engine.ts';
+import { readFileSync } from 'node:fs';
+const text = readFileSync('prisma/seed/china-north-korea-russia.txt','utf8');
+const bundle = JSON.parse(readFileSync('prisma/seed/china-north-korea-russia.bundle.json','utf8'));
+const actors = process.argv[2]==='none' ? [] : bundle.actors.map((a: any) => ({ slug: a.slug, name: a.name, kind: a.kind, aliases: a.aliases, wikidataId: a.wikidataId, affiliations: a.affiliations.map((f: any) => ({ organization: f.actor, role: f.role })) }));
+const t0 = performance.now();
+const r = extract({ text, publishedOn: '2024-11-01', actors });
+console.error('ms', performance.now()-t0);
+for (const d of r.drafts) if (d.type==='statement') console.log(d.kind.padEnd(12), (d.speaker?.slug ?? '-').padEnd(22), (d.onBehalfOf?.slug ?? '-').padEnd(16), d.rule.padEnd(30), d.confidence, d.saidOn, d.venue, d.flags.join(','), '|', d.text.slice(0,90));
+for (const d of r.drafts) if (d.type==='claim') console.log('CLAIM', d.quantity.value, d.quantity.approximate, d.quantity.estimated, d.quantity.upper, d.quantity.counted, d.partOf, d.statement, '|', d.text.slice(0,60));
+console.log(r.newActors.map(a=>`${a.slug}:${a.kind}:${a.affiliations.map(f=>f.organization).join('/')}`).join(' '));
+console.log(r.warnings);

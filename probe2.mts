@@ -1,0 +1,17 @@
+import { analyse } from './src/ingest/text.ts';
+import { findQuotes } from './src/ingest/quotes.ts';
+import { ActorIndex } from './src/ingest/actors.ts';
+import { Clauses } from './src/ingest/clauses.ts';
+import { attribute } from './src/ingest/attribution.ts';
+import { readFileSync } from 'node:fs';
+const text = readFileSync('prisma/seed/china-north-korea-russia.txt','utf8');
+const doc = analyse(text); const runs = findQuotes(text, doc.paragraphs);
+const index = new ActorIndex(doc, []); const c = new Clauses(doc, index, runs);
+const last = runs.at(-1)!;
+console.log(text.slice(last.outer.start, last.outer.end));
+const open = doc.tokenAt(last.outer.start);
+console.log(c.clauseStart(open), open, doc.tokens.slice(c.clauseStart(open), open+3).map(t=>`${t.text}/${t.pos}/${t.lemma}/${c.speechVerb(t.index,true)}`).join(' '));
+console.log(attribute(c, last));
+const s = text.indexOf('hints at');
+const t0 = doc.tokenAt(s);
+console.log(doc.tokens.slice(t0, t0+25).map(t=>`${t.text}/${t.pos}/${t.lemma}/${c.speechVerb(t.index)}`).join(' '));
