@@ -14,8 +14,12 @@ import type { Doc, Token } from './text.js';
 import type { ActorKind, ActorMatch, KnownActor, ProposedActor, Span } from './types.js';
 
 /** Compares names the way a reader would: case, accents, apostrophe style and spacing do not matter. */
+/** Letters NFKD does not take apart. */
+const FOLD: Record<string, string> = { ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ß: 'ss', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D', ı: 'i' };
+
 export function normalizeName(name: string): string {
   return name
+    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => FOLD[letter] ?? letter)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .replace(/[’‘`´]/g, "'")
@@ -220,6 +224,10 @@ export class ActorIndex {
     }
     for (const mention of this.mentions) this.attachRole(mention);
     for (const mention of this.mentions) this.resolve(mention);
+    for (const mention of this.mentions) {
+      const organization = mention.role?.organization?.match;
+      if (organization?.isNew) this.reclassify(organization.slug, 'ORGANIZATION', 'named as the organization in a role apposition');
+    }
   }
 
   private mentionFrom(i: number): Mention | null {
@@ -299,6 +307,9 @@ export class ActorIndex {
       break;
     }
     if (!title && last - at === 1 && firstWord.pos !== 'PROPN' && !CJK.test(firstWord.text) && at === sentence?.first) return null;
+    // A nationality on its own (`North Korean troops`) describes; it does not name anyone.
+    const words = tokens.slice(at, last).map((word) => word.text).join(' ');
+    if (!title && STATE_ADJECTIVES[words] && !GROUP_NOUNS.has(tokens[last]?.lower ?? '')) return null;
     // Capitalised modifiers of a group noun: `European leaders`, `Western diplomats`.
     if (!title && GROUP_NOUNS.has(tokens[last]?.lower ?? '') && last - at <= 2) {
       return this.build(i, i, last + 1, null, state, stateSpan, 'group', 'GROUP');
@@ -355,7 +366,8 @@ export class ActorIndex {
         j++;
       }
       const isRole = roleWords.some((word) => ROLE_NOUNS.includes(word.toLowerCase().replace(/s$/, '')));
-      let organization = isRole && ['for', 'of', 'at', 'with', 'in'].includes(tokens[j]?.lower ?? '') ? this.byToken.get(j + 1) : undefined;
+      const article = ['the', 'a', 'an'].includes(tokens[j + 1]?.lower ?? '') ? 1 : 0;
+      let organization = isRole && ['for', 'of', 'at', 'with', 'in'].includes(tokens[j]?.lower ?? '') ? this.byToken.get(j + 1 + article) : undefined;
       if (organization && /^['’]s$/.test(tokens[organization.last]?.text ?? '')) organization = this.byToken.get(organization.last + 1) ?? organization;
       if (isRole) {
         const endToken = organization ? tokens[organization.last - 1] : tokens[j - 1];
@@ -385,10 +397,19 @@ export class ActorIndex {
     if (mention.source === 'group' || UNNAMED_SOURCE_NOUNS.includes(tokens[mention.first]?.lower ?? '')) {
       const preposition = tokens[mention.last];
       if (preposition && ['for', 'at', 'of', 'from', 'in', 'with'].includes(preposition.lower)) {
-        const target = this.byToken.get(mention.last + 1);
+        const article = ['the', 'a', 'an'].includes(tokens[mention.last + 1]?.lower ?? '') ? 1 : 0;
+        const target = this.byToken.get(mention.last + 1 + article);
         if (target && UNNAMED_SOURCE_NOUNS.includes(tokens[mention.last - 1]?.lower ?? '')) {
           mention.source = 'unnamed';
           mention.speaksFor = target;
+          // Named by its description in the text (`Spokesperson for the Ministry of Environment`), and covering it, so
+          // that `… Ministry of Environment said` finds the spokesperson as the subject.
+          const described = this.doc.text.slice(tokens[mention.last - 1]?.start ?? mention.nameSpan.start, target.span.end);
+          mention.name = described.charAt(0).toUpperCase() + described.slice(1);
+          mention.nameSpan = { start: tokens[mention.last - 1]?.start ?? mention.nameSpan.start, end: target.span.end };
+          mention.span = { start: mention.span.start, end: target.span.end };
+          for (let t = mention.last; t < target.last; t++) this.byToken.set(t, mention);
+          mention.last = target.last;
         }
       }
     }
@@ -486,10 +507,6 @@ export class ActorIndex {
 
   private propose(mention: Mention, candidates: { actor: KnownActor; score: number }[]): ActorMatch {
     let name = mention.name.replace(/\s*\([^)]*\)$/, '').trim();
-    if (mention.source === 'unnamed' && mention.speaksFor) {
-      const noun = name.replace(/^(?:an?|the)\s+/i, '');
-      name = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} for ${mention.speaksFor.match?.name ?? mention.speaksFor.name}`;
-    }
     if (mention.source === 'group' && mention.state) name = `${mention.state === 'United States' ? 'U.S.' : mention.state} ${name}`;
     if (mention.state && mention.source === 'name' && mention.kindHint !== 'PERSON' && !mention.title) {
       const guess = guessKind(name, null, false);
@@ -534,6 +551,16 @@ export class ActorIndex {
       alternatives: candidates.slice(0, 3).map((other) => ({ slug: other.actor.slug, name: other.actor.name, score: other.score })),
       isNew: true,
     };
+  }
+
+  /** A proposed actor named as the organization in someone's role is not a person, whatever its name looked like. */
+  reclassify(slug: string, kind: ActorKind, reason: string) {
+    const proposed = this.proposed.get(slug);
+    if (!proposed || proposed.kind !== 'PERSON') return;
+    proposed.kind = kind;
+    proposed.kindReason = reason;
+    proposed.aliases = proposed.aliases.filter((alias) => alias !== familyName(proposed.name));
+    for (const mention of this.mentions) if (mention.match?.slug === slug) mention.match = { ...mention.match, kind };
   }
 
   /** Records an affiliation the text states for a proposed actor, so the bundle carries it. */

@@ -10,6 +10,8 @@ export interface Subject {
   pronoun: Token | null;
   /** First token of the subject as written. */
   first: number;
+  /** Found through a coordinated verb (`X said … and promised …`): the subject is not next to this verb. */
+  shared?: boolean;
 }
 
 const AUXILIARY = new Set(['has', 'have', 'had', 'is', 'are', 'was', 'were', 'be', 'been', 'will', 'would', 'could', 'should', 'may', 'might', 'must', 'can', 'did', 'does', 'do', 'also', 'not', 'never', 'later', 'then', 'again', 'still', 'reportedly', 'repeatedly']);
@@ -146,6 +148,12 @@ export class Clauses {
         return undefined;
       }
     }
+    if (this.doc.tokens[k]?.text === ')') {
+      // A name's native spelling or an aside in brackets: `Chen Jianguo (陈建国)`.
+      let open = k - 1;
+      while (open >= floor && this.doc.tokens[open]?.text !== '(') open--;
+      if (open >= floor) k = open - 1;
+    }
     const token = this.doc.tokens[k];
     if (!token) return undefined;
     const mention = this.index.mentionAt(k);
@@ -155,10 +163,11 @@ export class Clauses {
     if (pronoun && ['he', 'she', 'they', 'it'].includes(token.lower)) return { mentions: [], pronoun: token, first: k };
     if (token.lower === 'and' || token.lower === 'but') {
       for (let j = k - 1; j >= floor; j--) {
-        if (this.inQuote(j) || this.isSentenceEnd(j)) break;
+        if (this.isSentenceEnd(j)) break;
+        if (this.inQuote(j)) continue;
         if (this.doc.tokens[j]?.pos === 'VERB') {
           const subject = this.subjectOf(j, floor, depth + 1);
-          if (subject) return subject;
+          if (subject) return { ...subject, shared: true };
         }
       }
     }

@@ -20,7 +20,8 @@ function isoDay(date: Date): string {
 export function findDates(text: string, publishedOn: string | null): FoundDate[] {
   const reference = publishedOn ? new Date(`${publishedOn}T12:00:00Z`) : new Date('2000-01-01T12:00:00Z');
   const results = chrono.parse(text, { instant: reference, timezone: 0 }, { forwardDate: false });
-  return results.map((result) => {
+  // `now` is when the article speaks, not when anyone said something.
+  return results.filter((result) => !/^(?:now|right now|currently)$/i.test(result.text.trim())).map((result) => {
     const span = { start: result.index, end: result.index + result.text.length };
     const start = result.start;
     const weekday = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(result.text);

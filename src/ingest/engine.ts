@@ -2,7 +2,7 @@ import { ActorIndex, type Mention } from './actors.js';
 import { type Attribution, attribute, continuesInto, isTitle, quoteWords, wordCount } from './attribution.js';
 import { Clauses, type Subject } from './clauses.js';
 import { findDates } from './dates.js';
-import { DIRECTIVE_VERBS, WEAK_SPEECH_VERBS } from './lexicon.js';
+import { DIRECTIVE_VERBS, OFFICIAL_ROLES, WEAK_SPEECH_VERBS } from './lexicon.js';
 import { findQuantities } from './numbers.js';
 import { findQuotes } from './quotes.js';
 import { analyse } from './text.js';
@@ -53,7 +53,8 @@ class Extractor {
     if (mention?.role?.organization?.match) {
       const organization = this.bodyOf(mention.role.organization);
       this.index.affiliate(speaker, organization, capitalise(mention.role.title));
-      const onBehalfOf = this.stateOf(organization);
+      const official = mention.role.title.toLowerCase().split(/\s+/).some((word) => OFFICIAL_ROLES.has(word));
+      const onBehalfOf = official ? this.stateOf(organization) : null;
       const result = { onBehalfOf, role: { title: mention.role.title, organization } };
       this.index.roles.set(speaker.slug, { title: mention.role.title, organization, onBehalfOf });
       return result;
@@ -69,7 +70,10 @@ class Extractor {
     if (learned) return { onBehalfOf: learned.onBehalfOf, role: learned };
     for (const affiliation of this.index.affiliationsOf(speaker.slug)) {
       const organization = this.index.matchFor(affiliation.organization);
-      if (!organization || !['STATE', 'GOVERNMENT_BODY', 'MILITARY'].includes(organization.kind)) continue;
+      if (!organization) continue;
+      const official = affiliation.role.toLowerCase().split(/\s+/).some((word) => OFFICIAL_ROLES.has(word));
+      if (!official && !['STATE', 'GOVERNMENT_BODY', 'MILITARY'].includes(organization.kind)) continue;
+      if (!official && speaker.kind === 'PERSON') continue;
       return { onBehalfOf: this.stateOf(organization), role: { title: affiliation.role, organization } };
     }
     return { onBehalfOf: null, role: null };
@@ -125,6 +129,15 @@ class Extractor {
     return this.clauses.runs.some((run) => run.parts.some((part) => part.start <= span.start && span.end <= part.end));
   }
 
+  /** Roles the text gives at a speaker's first full mention hold at later ones (`Blinken` after `U.S. Secretary of State Antony Blinken`). */
+  learnRoles() {
+    for (const mention of this.index.mentions) {
+      if (!mention.match || (mention.match.kind !== 'PERSON' && mention.match.kind !== 'GROUP')) continue;
+      if (this.index.roles.has(mention.match.slug)) continue;
+      if (mention.role?.organization?.match || mention.state) this.behalf(mention.match, mention);
+    }
+  }
+
   direct() {
     const runs = this.clauses.runs;
     const attributions = runs.map((run) => attribute(this.clauses, run));
@@ -176,13 +189,9 @@ class Extractor {
       quote = { start: first.start, end: last.end };
       text = this.text.slice(quote.start, quote.end);
     } else {
-      text = parts.map((part, k) => {
-        const words = this.text.slice(part.start, part.end);
-        const following = parts[k + 1];
-        if (!following) return words;
-        const nextWords = this.text.slice(following.start, following.end);
-        return /^[\p{Lu}]/u.test(nextWords) && !/[.!?]$/.test(words) ? `${words}.` : words;
-      }).join(' ');
+      // The pieces as printed, joined where the attribution was: `The money is there, but the certainty is not.`
+      text = attribution.parts.map((part) => this.text.slice(part.start, part.end)).join(' ').replace(/[,;:\s]+$/u, '');
+      if (/\.$/.test(text) && !/^[\p{Lu}\p{N}]/u.test(text)) text = text.slice(0, -1);
     }
     const speaker = attribution.speaker;
     const behalf = speaker ? this.behalf(speaker, attribution.mention) : { onBehalfOf: null, role: null };
@@ -247,7 +256,7 @@ class Extractor {
       if (!subject) continue;
       const speakers = this.clauses.matchOfSubject(subject);
       if (speakers.length === 0) continue;
-      const first = rule === 'participle-clause' && t === start ? start : subject.first;
+      const first = rule === 'participle-clause' && t === start ? start : subject.shared ? t : subject.first;
       const clauseEnd = this.clauseEndFrom(t, end);
       const span = this.spanOf(first, clauseEnd, start, end);
       found.push({ speakers, mention: subject.mentions[0] ?? null, span, rule, confidence: 0.55, directive: DIRECTIVE_VERBS.has(lemma), verb: t, pronoun: subject.pronoun !== null });
@@ -432,6 +441,7 @@ export function extract(input: IngestInput): Extraction {
   const index = new ActorIndex(doc, actors);
   const clauses = new Clauses(doc, index, runs);
   const extractor = new Extractor(text, publishedOn, clauses);
+  extractor.learnRoles();
   extractor.direct();
   extractor.indirect();
   extractor.numbers();

@@ -87,6 +87,17 @@ export const ROLE_NOUNS: readonly string[] = [
   'scientist', 'engineer', 'doctor', 'nurse', 'teacher', 'owner', 'resident', 'worker', 'farmer', 'student', 'expert',
 ];
 
+/**
+ * Roles held in an official capacity: someone in one speaks for the organization (and, for a government body, for its
+ * state). A researcher, an analyst or a resident speaks for themselves.
+ */
+export const OFFICIAL_ROLES: ReadonlySet<string> = new Set([
+  'spokesperson', 'spokesman', 'spokeswoman', 'minister', 'secretary', 'president', 'director', 'chief', 'head', 'chair',
+  'chairman', 'chairwoman', 'ambassador', 'envoy', 'official', 'officer', 'commander', 'leader', 'mayor', 'governor',
+  'senator', 'deputy', 'representative', 'commissioner', 'executive', 'premier', 'chancellor', 'king', 'queen',
+  'general', 'admiral', 'spokesperson', 'officials', 'diplomat', 'diplomats', 'prime', 'vice',
+]);
+
 /** Unnamed sources (`a spokesperson for X`, `officials`): the speaker is unnamed and speaks for X. */
 export const UNNAMED_SOURCE_NOUNS: readonly string[] = [
   'spokesperson', 'spokesman', 'spokeswoman', 'official', 'officials', 'source', 'sources', 'aide', 'aides',
@@ -148,4 +159,4 @@ export const STATE_ADJECTIVES: Record<string, string> = {
 /** Words that begin a body's name: `Ministry of Foreign Affairs` is a government body, `Council of …` too. */
 export const BODY_HEADS = ['ministry', 'department', 'office', 'agency', 'council', 'commission', 'parliament', 'congress', 'senate', 'court', 'bureau', 'cabinet', 'government', 'embassy', 'police', 'committee', 'authority', 'administration'];
 export const MILITARY_HEADS = ['army', 'navy', 'air force', 'forces', 'troops', 'military', 'guard', 'command'];
-export const ORGANIZATION_HEADS = ['union', 'organization', 'organisation', 'association', 'institute', 'university', 'company', 'corporation', 'bank', 'fund', 'foundation', 'party', 'alliance', 'group', 'society', 'federation', 'network', 'centre', 'center', 'league', 'coalition', 'cooperative', 'inc.', 'ltd', 'ngo'];
+export const ORGANIZATION_HEADS = ['union', 'organization', 'organisation', 'association', 'institute', 'university', 'company', 'corporation', 'bank', 'fund', 'foundation', 'party', 'alliance', 'group', 'society', 'federation', 'network', 'centre', 'center', 'league', 'coalition', 'cooperative', 'inc.', 'ltd', 'ngo', 'insurance', 'reinsurance', 'holdings', 'partners', 'capital', 'airlines', 'airways', 'motors', 'energy', 'media', 'technologies', 'systems', 'industries', 'laboratories', 'pharmaceuticals', 'trust', 'agency'];

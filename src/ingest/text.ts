@@ -1,4 +1,4 @@
-import winkNLP, { type WinkMethods } from 'wink-nlp';
+import winkNLP, { type ItsFunction, type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import type { Span } from './types.js';
 
@@ -70,7 +70,8 @@ function winkTags(text: string, base: number): { tags: Tagged[]; sentenceStarts:
   const words = doc.tokens().out();
   const spaces = doc.tokens().out(its.precedingSpaces);
   const pos = doc.tokens().out(its.pos);
-  const lemmas = doc.tokens().out(its.lemma);
+  // wink's typings give `its.lemma` the helper's signature, not the ItsFunction that `out` takes at run time.
+  const lemmas = doc.tokens().out(its.lemma as unknown as ItsFunction<string>);
   const tags: Tagged[] = [];
   let position = 0;
   for (let i = 0; i < words.length; i++) {
@@ -81,11 +82,10 @@ function winkTags(text: string, base: number): { tags: Tagged[]; sentenceStarts:
     position += word.length;
   }
   const sentenceStarts: number[] = [];
-  doc.sentences().each((sentence) => {
-    const span = sentence.out(its.span) as unknown as [number, number];
+  for (const span of doc.sentences().out(its.span) as unknown as [number, number][]) {
     const first = tags[span[0]];
     if (first) sentenceStarts.push(first.start);
-  });
+  }
   return { tags, sentenceStarts };
 }
 

@@ -1,0 +1,5 @@
+export { draftBundleSchema, formatHasQuotes, knownActorsFromBundle, type SourceInfo, sourceSlug, toBundle } from './bundle.js';
+export { extract } from './engine.js';
+export { type QualityReport, qualityTable, score } from './quality.js';
+export type * from './types.js';
+export { IngestInputError, MAX_TEXT_BYTES } from './validate.js';
