@@ -17,8 +17,13 @@ import type { ActorKind, ActorMatch, KnownActor, ProposedActor, Span } from './t
 /** Letters NFKD does not take apart. */
 const FOLD: Record<string, string> = { ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ß: 'ss', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D', ı: 'i' };
 
+const normalized = new Map<string, string>();
+
 export function normalizeName(name: string): string {
-  return name
+  const cached = normalized.get(name);
+  if (cached !== undefined) return cached;
+  if (normalized.size > 50_000) normalized.clear();
+  const result = name
     .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => FOLD[letter] ?? letter)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -27,6 +32,8 @@ export function normalizeName(name: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
+  normalized.set(name, result);
+  return result;
 }
 
 export function slugify(name: string): string {
@@ -128,8 +135,14 @@ function formsOf(actors: readonly KnownActor[]): Map<string, Form[]> {
 
 const isNameWord = (token: Token | undefined) => token !== undefined && /^[\p{Lu}]/u.test(token.text) || (token !== undefined && CJK.test(token.text));
 
+const TITLES_BY_FIRST_WORD = new Map<string, string[]>();
+for (const title of TITLES) {
+  const first = (title.split(' ')[0] ?? title).replace(/\.$/, '');
+  TITLES_BY_FIRST_WORD.set(first, [...(TITLES_BY_FIRST_WORD.get(first) ?? []), title]);
+}
+
 function matchTitle(tokens: Token[], at: number, limit: number): { title: string; length: number } | null {
-  for (const title of TITLES) {
+  for (const title of TITLES_BY_FIRST_WORD.get(tokens[at]?.text.replace(/\.$/, '') ?? '') ?? []) {
     const words = title.split(' ');
     if (at + words.length > limit) continue;
     if (words.every((word, k) => tokens[at + k]?.text === word || (tokens[at + k]?.text === word.replace(/\.$/, '') && tokens[at + k + 1]?.text === '.'))) {
@@ -185,6 +198,14 @@ export class ActorIndex {
     return this.byToken.get(token);
   }
 
+  private readonly roleEnds = new Map<number, Mention>();
+  private readonly order = new Map<Mention, number>();
+
+  /** The mention whose role apposition ends at this offset. */
+  roleEndingAt(offset: number): Mention | undefined {
+    return this.roleEnds.get(offset);
+  }
+
   private register(mention: Mention) {
     for (let t = mention.first; t < mention.last; t++) if (this.byToken.has(t)) return;
     this.mentions.push(mention);
@@ -222,7 +243,11 @@ export class ActorIndex {
         i++;
       }
     }
-    for (const mention of this.mentions) this.attachRole(mention);
+    for (const mention of this.mentions) {
+      this.attachRole(mention);
+      if (mention.role) this.roleEnds.set(mention.role.span.end, mention);
+    }
+    this.mentions.forEach((mention, order) => this.order.set(mention, order));
     for (const mention of this.mentions) this.resolve(mention);
     for (const mention of this.mentions) {
       const organization = mention.role?.organization?.match;
@@ -433,7 +458,8 @@ export class ActorIndex {
     }
     // A later, shorter reference to someone named earlier in this text: `Chen` after `Chen Jianguo`.
     if (!/\s/.test(norm) && mention.source === 'name') {
-      for (let k = this.mentions.indexOf(mention) - 1; k >= 0; k--) {
+      const at = this.order.get(mention) ?? 0;
+      for (let k = at - 1; k >= Math.max(0, at - 2000); k--) {
         const earlier = this.mentions[k];
         if (!earlier?.match || earlier.match.kind !== 'PERSON') continue;
         const parts = personNameParts(earlier.name);

@@ -172,11 +172,8 @@ export class Clauses {
       }
     }
     // The end of a role apposition: `Lin Jian, spokesperson for China’s Ministry of Foreign Affairs, stated`.
-    for (const candidate of this.index.mentions) {
-      if (candidate.role && candidate.first >= floor && this.doc.tokens[candidate.last]?.text === ',' && (this.doc.tokens[k]?.end ?? 0) === candidate.role.span.end) {
-        return this.coordinated(candidate, floor);
-      }
-    }
+    const appositive = this.index.roleEndingAt(this.doc.tokens[k]?.end ?? -1);
+    if (appositive && appositive.first >= floor && this.doc.tokens[appositive.last]?.text === ',') return this.coordinated(appositive, floor);
     return undefined;
   }
 

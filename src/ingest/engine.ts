@@ -282,7 +282,8 @@ class Extractor {
     const merged: typeof found = [];
     for (const item of found) {
       const key = item.speakers.map((speaker) => speaker.slug).join(' ');
-      const same = merged.find((other) => other.speakers.map((speaker) => speaker.slug).join(' ') === key && this.clauses.clauseStart(other.verb) === this.clauses.clauseStart(item.verb) && other.span.start <= item.span.end + 2 && item.span.start <= other.span.end + 2);
+      const touching = (a: Span, b: Span) => a.start <= b.end && b.start - a.end <= 6 && /^[\s,]*(?:and)?\s*$/u.test(this.text.slice(a.end, Math.max(a.end, b.start)));
+      const same = merged.find((other) => other.speakers.map((speaker) => speaker.slug).join(' ') === key && this.clauses.clauseStart(other.verb) === this.clauses.clauseStart(item.verb) && (touching(other.span, item.span) || touching(item.span, other.span)));
       if (same) {
         same.span = { start: Math.min(same.span.start, item.span.start), end: Math.max(same.span.end, item.span.end) };
         if (item.rule !== same.rule) same.rule = `${same.rule}+${item.rule}`;
