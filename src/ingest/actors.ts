@@ -163,6 +163,8 @@ function guessKind(name: string, title: string | null, role: boolean): { kind: A
   if (head(ORGANIZATION_HEADS)) return { kind: 'ORGANIZATION', reason: 'the name has an organization head word' };
   if (/^[A-Z]{2,6}$/.test(name.replace(/\./g, ''))) return { kind: 'ORGANIZATION', reason: 'an acronym' };
   const doc = nlp(name);
+  if (words.length >= 2 && words.length <= 3 && personNameParts(name).familyFirst) return { kind: 'PERSON', reason: 'an East Asian family name first' };
+  if (words.length >= 2 && doc.people().length > 0) return { kind: 'PERSON', reason: 'a personal name (compromise)' };
   if (doc.has('#Country') || doc.has('#City') || doc.places().length > 0) return { kind: 'STATE', reason: 'a country or capital (compromise): a capital speaks for its state' };
   if (doc.people().length > 0 || CJK.test(name)) return { kind: 'PERSON', reason: 'a personal name (compromise)' };
   if (words.length >= 2 && words.length <= 4) return { kind: 'PERSON', reason: 'two to four capitalised words' };
@@ -457,7 +459,7 @@ export class ActorIndex {
       return;
     }
     // A later, shorter reference to someone named earlier in this text: `Chen` after `Chen Jianguo`.
-    if (!/\s/.test(norm) && mention.source === 'name') {
+    if (!/\s/.test(norm) && (mention.source === 'name' || mention.source === 'known')) {
       const at = this.order.get(mention) ?? 0;
       for (let k = at - 1; k >= Math.max(0, at - 2000); k--) {
         const earlier = this.mentions[k];
@@ -499,7 +501,8 @@ export class ActorIndex {
       const names = [actor.name, ...actor.aliases].map(normalizeName);
       for (const name of names) {
         const parts = name.split(' ');
-        if (words.length === 1 && parts.length > 1 && parts.includes(norm)) offer(actor, 0.55, 'name-part');
+        // A given name alone is not how news refers back to someone: only an alternative, never the match.
+        if (words.length === 1 && parts.length > 1 && parts.includes(norm)) offer(actor, 0.4, 'name-part');
         if (words.length > 1 && parts.length > 1 && words.every((word) => parts.includes(word))) offer(actor, 0.8, 'name-part');
       }
     }
@@ -528,7 +531,13 @@ export class ActorIndex {
       if (form) return { mention: name, mentionSpan: span, slug: form.actor.slug, name: form.actor.name, kind: form.actor.kind, score: form.score, via: form.via, alternatives: [], isNew: false };
     }
     const pseudo: Mention = { first: -1, last: -1, span: span ?? { start: 0, end: 0 }, name, nameSpan: span ?? { start: 0, end: 0 }, title: null, state: null, stateSpan: null, source: 'name', kindHint: kind, speaksFor: null, match: null, role: null };
-    return this.propose(pseudo, []);
+    const match = this.propose(pseudo, []);
+    // Named elsewhere in the text with a weaker guess (`Ruritania` alone looks like a surname): the role here decides.
+    if (match.kind !== kind) {
+      this.reclassify(match.slug, kind, kind === 'STATE' ? 'named as the state an official or body belongs to' : 'named in a role');
+      return { ...match, kind: this.proposed.get(match.slug)?.kind ?? kind };
+    }
+    return match;
   }
 
   private propose(mention: Mention, candidates: { actor: KnownActor; score: number }[]): ActorMatch {
@@ -562,7 +571,7 @@ export class ActorIndex {
     const after = this.doc.text.slice(mention.nameSpan.end, mention.nameSpan.end + 40);
     const native = /^\s*\(([^)]+)\)/.exec(after)?.[1];
     if (native && CJK.test(native)) aliases.push(native.trim());
-    if (kind === 'PERSON' && /\s/.test(name)) aliases.push(familyName(name));
+    if (kind === 'PERSON' && mention.source === 'name' && /\s/.test(name)) aliases.push(familyName(name));
     const actor: ProposedActor = { slug, name, kind, aliases, kindReason: guessed.reason, affiliations: [], mentions: [mention.nameSpan] };
     this.proposed.set(slug, actor);
     this.proposedByName.set(key, slug);

@@ -126,10 +126,12 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
     return false;
   };
   const tryBefore = () => {
-    for (let t = open - 1; t >= before; t--) {
+    let candidates = 0;
+    for (let t = open - 1; t >= before && candidates < 3; t--) {
       if (clauses.inQuote(t)) break;
       const lemma = clauses.speechVerb(t, true);
       if (!lemma) continue;
+      candidates++;
       if (take(clauses.subjectOf(t, before), 'speaker-said-quote', 0.85, t)) return true;
       // An opening participle takes the main clause's subject: `By framing it as a “…,” Beijing seeks …`.
       if (/ing$/.test(doc.tokens[t]?.lower ?? '') && t <= before + 1) {
@@ -141,7 +143,6 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
           }
         }
       }
-      break;
     }
     return false;
   };

@@ -48,7 +48,11 @@ class Extractor {
    */
   private behalf(speaker: ActorMatch, mention: Mention | null): Behalf {
     const learned = this.index.roles.get(speaker.slug);
-    if (mention?.speaksFor?.match) return { onBehalfOf: mention.speaksFor.match, role: { title: mention.name, organization: mention.speaksFor.match } };
+    if (mention?.speaksFor?.match) {
+      const title = mention.name.split(/\s+/u)[0] ?? mention.name;
+      this.index.affiliate(speaker, mention.speaksFor.match, capitalise(title));
+      return { onBehalfOf: mention.speaksFor.match, role: { title, organization: mention.speaksFor.match } };
+    }
     if (speaker.kind !== 'PERSON' && speaker.kind !== 'GROUP') return { onBehalfOf: null, role: null };
     if (mention?.role?.organization?.match) {
       const organization = this.bodyOf(mention.role.organization);
