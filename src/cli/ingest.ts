@@ -7,7 +7,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db.js';
 import { MigrationError, migrationStatus } from '../db/migrate.js';
 import { parseIsoDate } from '../domain/dates.js';
-import { draftBundleSchema, extract, type Extraction, IngestInputError, type KnownActor, MAX_TEXT_BYTES, toBundle } from '../ingest/index.js';
+import { draftBundleSchema, extract, type Extraction, IngestInputError, type KnownActor, MAX_TEXT_BYTES, toBundle, validateInput } from '../ingest/index.js';
 import { CliError, describeDatabase, errorMessage } from './database.js';
 
 const USAGE =
@@ -131,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
   let database: Awaited<ReturnType<typeof openForReading>> | undefined;
   try {
     const text = await readText(file);
+    validateInput({ text, publishedOn: options.published ?? null });
     database = await openForReading();
     const actors = await knownActors(database.db);
     const extraction = extract({ text, publishedOn: options.published ?? null, actors });

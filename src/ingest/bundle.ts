@@ -1,28 +1,25 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { actorSchema, BUNDLE_FORMAT, type BundleSource, type BundleStatement, claimSchema, type FactBundle, sourceSchema, statementSchema } from '../bundle/format.js';
+import { actorSchema, BUNDLE_FORMAT, claimSchema, sourceSchema, statementSchema } from '../bundle/format.js';
 import { slugify } from './actors.js';
 import type { ClaimDraft, Extraction, KnownActor, Span, StatementDraft } from './types.js';
 
 const span = z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0) }).refine((value) => value.end > value.start, 'end must come after start');
 
 /**
- * `fact-bundle/v1` as this engine writes it: sources carry their `text`, statements their `quote` offsets. Until the
- * shared format has those fields, they are added here, so the output is checked against the format the write path is
- * building (`sources[].text: string | null`, `statements[].quote: { start, end } | null`).
+ * `fact-bundle/v1` as this engine writes it: sources carry their `text`, statements their `quote` offsets (UTF-16 code
+ * units), as the write path defines them (`sources[].text: string | null`, `statements[].quote: { start, end } | null`).
+ * The importer checks the same document against the shared format; this schema is what the engine promises.
  */
 export const draftBundleSchema = z.strictObject({
   format: z.literal(BUNDLE_FORMAT),
-  sources: z.array('text' in sourceSchema.shape ? sourceSchema : sourceSchema.extend({ text: z.string().nullable() })),
+  sources: z.array(sourceSchema.extend({ text: z.string().nullable() })),
   actors: z.array(actorSchema),
   claims: z.array(claimSchema),
-  statements: z.array('quote' in statementSchema.shape ? statementSchema : statementSchema.extend({ quote: span.nullable() })),
+  statements: z.array(statementSchema.extend({ quote: span.nullable() })),
 });
 
-export type DraftBundle = Omit<FactBundle, 'sources' | 'statements'> & {
-  sources: (BundleSource & { text: string | null })[];
-  statements: (BundleStatement & { quote: Span | null })[];
-};
+export type DraftBundle = z.infer<typeof draftBundleSchema>;
 
 /** True once the shared format (and so the importer) accepts `Source.text` and `Statement.quote`. */
 export const formatHasQuotes = 'text' in sourceSchema.shape && 'quote' in statementSchema.shape;

@@ -2,4 +2,4 @@ export { draftBundleSchema, formatHasQuotes, knownActorsFromBundle, type SourceI
 export { extract } from './engine.js';
 export { type QualityReport, qualityTable, score } from './quality.js';
 export type * from './types.js';
-export { IngestInputError, MAX_TEXT_BYTES } from './validate.js';
+export { IngestInputError, MAX_TEXT_BYTES, validateInput } from './validate.js';
