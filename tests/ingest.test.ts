@@ -198,6 +198,17 @@ describe('indirect speech', () => {
     ]);
   });
 
+  it('reads the words first and the speaker after: `…, Wang Lei said on Tuesday.` and `…, its spokesperson said.`', () => {
+    const [named] = statements('The crossing will reopen in May, Wang Lei said on Tuesday.');
+    expect(named).toMatchObject({ kind: 'PARAPHRASE', text: 'The crossing will reopen in May', rule: 'content-speaker-said', speaker: { slug: 'wang-lei' } });
+    const [role] = statements('The Freedonian Foreign Ministry will review the decision, its spokesperson said.');
+    expect(role).toMatchObject({ text: 'The Freedonian Foreign Ministry will review the decision', rule: 'content-role-said', speaker: { slug: 'wang-lei', via: 'role' }, onBehalfOf: { slug: 'freedonia' } });
+    const unknown = extract({ text: 'The Harbour Board will review the decision, its chairman said.', actors: [] });
+    const [proposed] = unknown.drafts.filter((draft): draft is StatementDraft => draft.type === 'statement');
+    expect(proposed?.speaker).toMatchObject({ name: 'Chairman of Harbour Board', kind: 'PERSON', isNew: true });
+    expect(unknown.newActors.find((actor) => actor.name === 'Chairman of Harbour Board')?.affiliations).toEqual([{ organization: 'harbour-board', role: 'Chairman' }]);
+  });
+
   it('does not take an everyday use of a speech verb for speech', () => {
     expect(statements('Freedonia has maintained close ties with Sylvania for decades.')).toHaveLength(0);
     expect(statements('Wang Lei continued his tour of the northern provinces.')).toHaveLength(0);

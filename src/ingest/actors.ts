@@ -372,17 +372,12 @@ export class ActorIndex {
    */
   private attachRole(mention: Mention) {
     const { tokens } = this.doc;
-    const at = mention.last;
-    if (tokens[at]?.text === '(') {
-      const inner = tokens[at + 1];
-      if (inner && CJK.test(inner.text) && tokens[at + 2]?.text === ')') mention.name = mention.name.trim();
-    }
-    let k = at;
+    let k = mention.last;
     if (tokens[k]?.text === '(' && tokens[k + 2]?.text === ')') k += 3;
     if (tokens[k]?.text === ',') {
       let j = k + 1;
       if (['the', 'a', 'an'].includes(tokens[j]?.lower ?? '')) j++;
-      let roleWords: string[] = [];
+      const roleWords: string[] = [];
       while (j < tokens.length && roleWords.length < 5) {
         const word = tokens[j];
         if (!word || !/^[\p{L}-]+$/u.test(word.text)) break;
@@ -401,7 +396,6 @@ export class ActorIndex {
         mention.role = { title: roleWords.join(' '), organization: organization ?? null, span: { start: tokens[k + 1]?.start ?? 0, end: endToken?.end ?? 0 } };
         if (mention.kindHint === null && mention.source === 'name') mention.kindHint = 'PERSON';
       }
-      roleWords = [];
     }
     // `North Korea’s leader Kim Jong Un`: a possessive state and a lower-case role before the name.
     if (!mention.role && mention.source === 'name') {
@@ -604,6 +598,13 @@ export class ActorIndex {
     if (!actor.isNew || !proposed) return;
     if (proposed.affiliations.some((a) => a.organization === organization.slug)) return;
     proposed.affiliations.push({ organization: organization.slug, role });
+  }
+
+  /** Known actors holding a role (as `holds` reads it) in an organization. */
+  holdersOf(organization: string, holds: (role: string) => boolean): ActorMatch[] {
+    return this.actors
+      .filter((actor) => actor.affiliations.some((affiliation) => affiliation.organization === organization && holds(affiliation.role)))
+      .map((actor) => ({ mention: actor.name, mentionSpan: null, slug: actor.slug, name: actor.name, kind: actor.kind, score: 0.75, via: 'role', alternatives: [], isNew: false }));
   }
 
   kindOf(slug: string): ActorKind | undefined {

@@ -2,7 +2,7 @@ import { ActorIndex, type Mention } from './actors.js';
 import { type Attribution, attribute, continuesInto, isTitle, quoteWords, wordCount } from './attribution.js';
 import { Clauses, type Subject } from './clauses.js';
 import { findDates } from './dates.js';
-import { DIRECTIVE_VERBS, OFFICIAL_ROLES, WEAK_SPEECH_VERBS } from './lexicon.js';
+import { DIRECTIVE_VERBS, OFFICIAL_ROLES, ROLE_NOUNS, WEAK_SPEECH_VERBS } from './lexicon.js';
 import { findQuantities } from './numbers.js';
 import { findQuotes } from './quotes.js';
 import { analyse } from './text.js';
@@ -257,13 +257,23 @@ class Extractor {
           rule = 'participle-clause';
         }
       }
-      if (!subject) continue;
-      const speakers = this.clauses.matchOfSubject(subject);
+      let holder: { match: ActorMatch; first: number } | undefined;
+      if (!subject) holder = this.roleHolder(t, start);
+      if (!subject && !holder) continue;
+      const speakers = holder ? [holder.match] : subject ? this.clauses.matchOfSubject(subject) : [];
       if (speakers.length === 0) continue;
-      const first = rule === 'participle-clause' && t === start ? start : subject.shared ? t : subject.first;
+      const subjectFirst = holder?.first ?? subject?.first ?? t;
+      // `The barrier will wait until 2027, its director said on Tuesday.`: the words come first, then who said them.
+      if (doc.tokens[subjectFirst - 1]?.text === ',' && subjectFirst - 1 > start && this.endsClause(t, end)) {
+        const span = this.spanOf(start, subjectFirst - 1, start, end);
+        found.push({ speakers, mention: subject?.mentions[0] ?? null, span, rule: holder ? 'content-role-said' : 'content-speaker-said', confidence: 0.5, directive: false, verb: t, pronoun: subject?.pronoun != null });
+        continue;
+      }
+      if (holder) continue;
+      const first = rule === 'participle-clause' && t === start ? start : subject?.shared ? t : subjectFirst;
       const clauseEnd = this.clauseEndFrom(t, end);
       const span = this.spanOf(first, clauseEnd, start, end);
-      found.push({ speakers, mention: subject.mentions[0] ?? null, span, rule, confidence: 0.55, directive: DIRECTIVE_VERBS.has(lemma), verb: t, pronoun: subject.pronoun !== null });
+      found.push({ speakers, mention: subject?.mentions[0] ?? null, span, rule, confidence: 0.55, directive: DIRECTIVE_VERBS.has(lemma), verb: t, pronoun: subject?.pronoun != null });
     }
     for (let t = 0; t < doc.tokens.length - 2; t++) {
       const token = doc.tokens[t];
@@ -323,6 +333,64 @@ class Extractor {
     }
   }
 
+  /** Nothing but a time or place follows the verb before the next comma: it closes a content-first sentence. */
+  private endsClause(verb: number, end: number): boolean {
+    const { doc } = this.clauses;
+    for (let k = verb + 1; k < end; k++) {
+      const word = doc.tokens[k];
+      if (!word || word.text === ',' || /^[.!?]$/.test(word.text)) return true;
+      if (['that', 'to', ':'].includes(word.lower) || ['VERB', 'AUX', 'PRON', 'SCONJ'].includes(word.pos) || this.clauses.inQuote(k)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * `its director said`, `the ministry’s spokesman said`: whoever holds that role in that organization, known from the
+   * actors table or from a role the text gives elsewhere; else an unnamed holder of the role, proposed as new.
+   */
+  private roleHolder(verb: number, floor: number): { match: ActorMatch; first: number } | undefined {
+    const { doc } = this.clauses;
+    let k = verb - 1;
+    while (k > floor && ['ADV', 'AUX'].includes(doc.tokens[k]?.pos ?? '')) k--;
+    const noun = doc.tokens[k];
+    if (!noun || !ROLE_NOUNS.includes(noun.lower.replace(/s$/, ''))) return undefined;
+    const before = doc.tokens[k - 1];
+    let organization: ActorMatch | null = null;
+    let first = k - 1;
+    if (before && ['its', 'their'].includes(before.lower)) {
+      for (let j = k - 2; j >= floor && !organization; j--) {
+        const match = this.index.mentionAt(j)?.match;
+        if (match && match.kind !== 'PERSON') organization = match;
+        // `its` never stands for a person: a proposed actor guessed as one is an organization.
+        else if (match?.isNew) {
+          this.index.reclassify(match.slug, 'ORGANIZATION', 'referred to as `its`');
+          organization = this.index.matchFor(match.slug);
+        }
+      }
+    } else if (before && /^['’]s$/.test(before.text)) {
+      const owner = this.index.mentionAt(k - 2);
+      organization = owner?.match ?? null;
+      first = owner?.first ?? k - 2;
+      if (doc.tokens[first - 1]?.lower === 'the') first--;
+    }
+    if (!organization) return undefined;
+    const role = noun.lower.replace(/s$/, '');
+    const holds = (title: string) => title.toLowerCase().split(/\s+/).includes(role);
+    for (const [slug, learned] of this.index.roles) {
+      if (learned.organization?.slug === organization.slug && holds(learned.title)) {
+        const match = this.index.matchFor(slug);
+        if (match) return { match: { ...match, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.7 }, first };
+      }
+    }
+    const holders = this.index.holdersOf(organization.slug, holds);
+    const [only, ...others] = holders;
+    if (only && others.length === 0) return { match: { ...only, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.75 }, first };
+    const plural = /s$/.test(noun.lower) && noun.lower !== role;
+    const proposed = this.index.actorNamed(`${capitalise(role)}${plural ? 's' : ''} of ${organization.name}`, plural ? 'GROUP' : 'PERSON', { start: doc.tokens[first]?.start ?? noun.start, end: noun.end });
+    this.index.affiliate(proposed, organization, capitalise(role));
+    return { match: { ...proposed, alternatives: holders.map((holder) => ({ slug: holder.slug, name: holder.name, score: 0.5 })) }, first };
+  }
+
   /** A reported clause follows the verb: `that`, a colon, `out`, `to` (pointed to), or an object and `to` (urged Y to). */
   private reportsClause(verb: number, end: number): boolean {
     const { doc } = this.clauses;
@@ -378,20 +446,20 @@ class Extractor {
       const flags: string[] = [];
       if (!quantity.counted) flags.push('nothing-counted');
       const id = ids[q] ?? '';
+      const { partOf, ...quantityFields } = quantity;
       this.claims.push({
         id,
         type: 'claim',
         text: this.text.slice(sentence.start, sentence.end),
         span: quantity.span,
-        quantity: { ...quantity },
-        partOf: quantity.partOf === null ? null : (ids[quantity.partOf] ?? null),
+        quantity: quantityFields,
+        partOf: partOf === null ? null : (ids[partOf] ?? null),
         statement: statement?.id ?? null,
         confidence: quantity.counted ? 0.7 : 0.4,
         rule: statement ? 'number-in-statement' : 'number-in-narration',
         flags,
       });
       if (statement) statement.claims.push(id);
-      Reflect.deleteProperty(this.claims.at(-1)?.quantity ?? {}, 'partOf');
     });
   }
 

@@ -197,7 +197,7 @@ const f2 = (value: number) => value.toFixed(2);
 
 /** A Markdown table of reports, one row per article and setting (what the README shows). */
 export function qualityTable(rows: { article: string; actors: string; report: QualityReport }[]): string {
-  const header = '| article | actors known | quotes (gold / found) | exact P / R / F1 | ≥80% overlap P / R / F1 | speaker accuracy | on-behalf-of accuracy | indirect recall |';
+  const header = '| article | actors known | quotes (gold / found) | exact P / R / F1 | ≥80% overlap P / R / F1 | speaker accuracy | on-behalf-of accuracy | indirect recall (right speaker) |';
   const rule = '|---|---|---|---|---|---|---|---|';
   const lines = rows.map(({ article, actors, report }) =>
     [
@@ -208,7 +208,7 @@ export function qualityTable(rows: { article: string; actors: string; report: Qu
       `${f2(report.overlap.precision)} / ${f2(report.overlap.recall)} / ${f2(report.overlap.f1)}`,
       `${f2(report.speaker.accuracy)} (${report.speaker.correct}/${report.speaker.total})`,
       `${f2(report.onBehalfOf.accuracy)} (${report.onBehalfOf.correct}/${report.onBehalfOf.total})`,
-      `${f2(report.indirect.recall)} (${report.indirect.found}/${report.indirect.gold})`,
+      `${f2(report.indirect.recall)} (${report.indirect.found}/${report.indirect.gold}; ${report.indirect.speakerCorrect})`,
     ].join(' | '),
   );
   return [header, rule, ...lines.map((line) => `| ${line} |`)].join('\n');

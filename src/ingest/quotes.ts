@@ -90,7 +90,7 @@ function trimmed(text: string, start: number, end: number): Span | null {
  * Finds every top-level quotation. Quotes nested inside another are part of its words. A paragraph that opens a quote
  * without closing it continues into the next when that one opens with a quote mark (textacy's rule); otherwise the
  * quote is taken to the paragraph's end and flagged. A closing mark with nothing open is flagged too, and taken to run
- * from the paragraph's start.
+ * from the paragraph's start (or the end of the quote before it).
  */
 export function findQuotes(text: string, paragraphs: readonly Paragraph[]): QuoteRun[] {
   const runs: QuoteRun[] = [];
