@@ -32,6 +32,7 @@ const seedBundles = readdirSync(join(root, 'prisma/seed')).filter((file) => file
 const articles = [
   load('seed: China, North Korea, Russia', 'prisma/seed/china-north-korea-russia.txt', seedBundles),
   load('gold: Aldmoor flood barrier', 'tests/fixtures/ingest/aldmoor-flood-barrier.txt', ['tests/fixtures/ingest/aldmoor-flood-barrier.bundle.json']),
+  load('third: Kestrel Ferries', 'tests/fixtures/ingest/kestrel-ferries.txt', ['tests/fixtures/ingest/kestrel-ferries.bundle.json']),
 ];
 
 const rows: { article: string; actors: string; report: QualityReport }[] = [];
@@ -48,7 +49,7 @@ describe('extraction quality on the gold articles', () => {
     for (const row of rows) {
       if (row.report.misses.length > 0) process.stdout.write(`${row.article}, actors ${row.actors}:\n  ${row.report.misses.join('\n  ')}\n`);
     }
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(6);
   });
 
   for (const row of rows) {

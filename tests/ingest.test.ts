@@ -145,6 +145,24 @@ describe('attribution', () => {
     expect(kim?.speaker).toMatchObject({ name: 'Kim Soo-jin', via: 'family-name' });
   });
 
+  it('finds the holder of a role named by a possessive: `its chief executive calls ‘…’`', () => {
+    const actors = [actor('kestrel', 'Kestrel Ferries', 'ORGANIZATION'), actor('aoife', 'Aoife Ní Bhriain', 'PERSON', { affiliations: [{ organization: 'kestrel', role: 'Chief executive' }] })];
+    const [quote] = quotes('Kestrel Ferries will go electric, a plan its chief executive calls ‘the only sensible bet left’.', actors);
+    expect(quote?.speaker).toMatchObject({ slug: 'aoife', via: 'role' });
+    expect(quote?.onBehalfOf?.slug).toBe('kestrel');
+  });
+
+  it('falls back to the nearest verb’s subject for a long quote with no speech verb (the Gender Gap Tracker’s rule)', () => {
+    const [quote] = quotes('Wang Lei put it bluntly: ‘We have been promised new roads three times and seen none of them.’');
+    expect(quote).toMatchObject({ rule: 'quote-marks+nearest-verb', speaker: { slug: 'wang-lei' } });
+    expect(quote?.confidence).toBeLessThan(0.7);
+  });
+
+  it('never takes a speaker from the next paragraph', () => {
+    const found = quotes('“We are ready,” Wang Lei said. “The rest is up to them.”\nMaría López said the talks would resume.');
+    expect(found.map((quote) => quote.speaker?.slug)).toEqual(['wang-lei', 'wang-lei']);
+  });
+
   it('gives a shared surname alternatives', () => {
     const [quote] = quotes('“We will not,” Lopez said.');
     expect(['maria-lopez', 'tom-lopez']).toContain(quote?.speaker?.slug);
@@ -214,9 +232,15 @@ describe('indirect speech', () => {
     expect(statements('Wang Lei continued his tour of the northern provinces.')).toHaveLength(0);
   });
 
-  it('does not report a quote’s attribution a second time', () => {
+  it('does not report a quote’s attribution a second time, but reports the rest of a mixed quote', () => {
     const found = statements('Wang Lei said that the talks were “a waste of everyone’s time and money”.');
     expect(found.map((draft) => draft.kind)).toEqual(['DIRECT_QUOTE']);
+    const mixed = statements('Wang Lei said ministers were ‘watching the border closely’ and that a decision would follow in the spring.');
+    expect(mixed.map((draft) => [draft.kind, draft.speaker?.slug])).toEqual([
+      ['PARAPHRASE', 'wang-lei'],
+      ['DIRECT_QUOTE', 'wang-lei'],
+    ]);
+    expect(mixed[0]?.text).toBe('Wang Lei said ministers were ‘watching the border closely’ and that a decision would follow in the spring.');
   });
 });
 
@@ -311,6 +335,28 @@ describe('bad and unusual input', () => {
     expect(doc.tokens.map((token) => token.text)).toContain('Nguyễn');
     expect(doc.tokens.map((token) => token.text)).toContain('U.S.');
     expect(doc.paragraphs).toHaveLength(2);
+  });
+
+  it('survives random text full of stray quote marks, and keeps every offset inside it (seeded, so a failure replays)', () => {
+    let state = 20_261_129;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    const pieces = ['“', '”', '"', '‘', '’', "'", '«', '»', '「', '」', '\n', ' ', ', ', '. ', ' said ', ' Wang Lei', ' she', ' according to Freedonia', ' 8,000', ' about 40 ', 'Zoë', '北京', '😀', 'ﬁ', 'e\u0301', 'the talks', ' that ', ' urged ', ' its director'];
+    for (let round = 0; round < 300; round++) {
+      const text = `x${Array.from({ length: 5 + Math.floor(random() * 60) }, () => pieces[Math.floor(random() * pieces.length)]).join('')}`;
+      const result = extract({ text, actors: ACTORS, publishedOn: '2025-03-14' });
+      for (const draft of result.drafts) {
+        const spans = draft.type === 'statement' ? [...draft.parts, ...(draft.quote ? [draft.quote] : [])] : [draft.span];
+        for (const span of spans) {
+          expect(span.start).toBeGreaterThanOrEqual(0);
+          expect(span.end).toBeLessThanOrEqual(text.length);
+          expect(span.end).toBeGreaterThan(span.start);
+        }
+        if (draft.type === 'statement' && draft.quote) expect(text.slice(draft.quote.start, draft.quote.end)).toBe(draft.text);
+      }
+    }
   });
 
   it('is deterministic', () => {

@@ -167,6 +167,7 @@ function guessKind(name: string, title: string | null, role: boolean): { kind: A
   if (words.length >= 2 && doc.people().length > 0) return { kind: 'PERSON', reason: 'a personal name (compromise)' };
   if (doc.has('#Country') || doc.has('#City') || doc.places().length > 0) return { kind: 'STATE', reason: 'a country or capital (compromise): a capital speaks for its state' };
   if (doc.people().length > 0 || CJK.test(name)) return { kind: 'PERSON', reason: 'a personal name (compromise)' };
+  if (words.length === 1 && /(?:ers|ians|ists|ents|ans)$/.test(lower)) return { kind: 'GROUP', reason: 'a plural of people (`Islanders`, `Democrats`)' };
   if (words.length >= 2 && words.length <= 4) return { kind: 'PERSON', reason: 'two to four capitalised words' };
   return { kind: 'PERSON', reason: 'a single capitalised word used as a speaker' };
 }
@@ -536,7 +537,6 @@ export class ActorIndex {
 
   private propose(mention: Mention, candidates: { actor: KnownActor; score: number }[]): ActorMatch {
     let name = mention.name.replace(/\s*\([^)]*\)$/, '').trim();
-    if (mention.source === 'group' && mention.state) name = `${mention.state === 'United States' ? 'U.S.' : mention.state} ${name}`;
     if (mention.state && mention.source === 'name' && mention.kindHint !== 'PERSON' && !mention.title) {
       const guess = guessKind(name, null, false);
       if (guess.kind === 'GOVERNMENT_BODY' || guess.kind === 'MILITARY') name = `${mention.state}’s ${name}`;

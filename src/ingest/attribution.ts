@@ -20,6 +20,7 @@ export interface Attribution {
 }
 
 function subjectMatch(clauses: Clauses, subject: Subject): { match: ActorMatch | null; mention: Mention | null; pronoun: boolean } {
+  if (subject.holder) return { match: subject.holder, mention: null, pronoun: false };
   if (subject.pronoun) return { match: clauses.resolvePronoun(subject.pronoun), mention: null, pronoun: true };
   const mention = subject.mentions[0] ?? null;
   return { match: mention?.match ?? null, mention, pronoun: false };
@@ -83,7 +84,10 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
   const open = doc.tokenAt(run.outer.start);
   let close = doc.tokenAt(run.outer.end - 1);
   if ((doc.tokens[close]?.start ?? 0) < run.outer.end - 1 && doc.tokens[close]?.end !== run.outer.end) close = doc.tokenAt(run.outer.end) - 1;
+  // Nothing after a quote that ends its paragraph belongs to it.
+  const closeParagraph = doc.sentences[doc.tokens[close]?.sentence ?? 0]?.paragraph;
   const after = close + 1;
+  const afterInParagraph = doc.sentences[doc.tokens[after]?.sentence ?? -1]?.paragraph === closeParagraph;
   const lastPart = run.parts.at(-1);
   const inner = lastPart ? doc.text.slice(lastPart.start, lastPart.end) : '';
   const endsSentence = /[.!?]$/.test(inner) && !/[,;:]$/.test(inner);
@@ -106,8 +110,8 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
   };
 
   // After the quote, up to the sentence's end or the next quote.
-  let afterLimit = sentenceEnd;
-  for (let t = after; t < sentenceEnd; t++) {
+  let afterLimit = afterInParagraph ? sentenceEnd : after;
+  for (let t = after; t < afterLimit; t++) {
     if (clauses.inQuote(t)) {
       afterLimit = t;
       break;
@@ -120,7 +124,7 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
       if (between === 0 || (between === 1 && doc.tokens[after]?.text === ',')) {
         if (take(clauses.subjectAfter(t, afterLimit), 'quote-said-speaker', 0.9, t)) return true;
       }
-      if (take(clauses.subjectOf(t, after), 'quote-speaker-said', 0.9, t)) return true;
+      if (take(clauses.subjectOrHolder(t, after), 'quote-speaker-said', 0.9, t)) return true;
       break;
     }
     return false;
@@ -132,7 +136,7 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
       const lemma = clauses.speechVerb(t, true);
       if (!lemma) continue;
       candidates++;
-      if (take(clauses.subjectOf(t, before), 'speaker-said-quote', 0.85, t)) return true;
+      if (take(clauses.subjectOrHolder(t, before), 'speaker-said-quote', 0.85, t)) return true;
       // An opening participle takes the main clause's subject: `By framing it as a “…,” Beijing seeks …`.
       if (/ing$/.test(doc.tokens[t]?.lower ?? '') && t <= before + 1) {
         for (let k = after; k < afterLimit; k++) {
@@ -173,7 +177,41 @@ export function attribute(clauses: Clauses, run: QuoteRun): Attribution {
       }
     }
   }
+
   return result;
+}
+
+/**
+ * The Gender Gap Tracker's heuristic, for a quote nothing else attributed: a quote of 7 to 99 words takes the nearest
+ * verb within 5 tokens in its paragraph (`Adébáyọ̀ put it bluntly: ‘…’`) and that verb's subject, at lower confidence.
+ */
+export function nearestVerb(clauses: Clauses, attribution: Attribution): boolean {
+  const { doc } = clauses;
+  const { run } = attribution;
+  const words = wordCount(attribution.parts.map((part) => doc.text.slice(part.start, part.end)).join(' '));
+  if (words < 7 || words > 99) return false;
+  const open = doc.tokenAt(run.outer.start);
+  const close = doc.tokenAt(run.outer.end - 1);
+  const paragraph = doc.sentences[doc.tokens[open]?.sentence ?? 0]?.paragraph;
+  for (let distance = 1; distance <= 5; distance++) {
+    for (const t of [open - distance, close + distance]) {
+      const token = doc.tokens[t];
+      if (!token || token.pos !== 'VERB' || clauses.inQuote(t) || doc.sentences[token.sentence]?.paragraph !== paragraph) continue;
+      const subject = clauses.subjectOf(t, clauses.clauseStart(t));
+      if (!subject) continue;
+      const { match, mention, pronoun } = subjectMatch(clauses, subject);
+      if (!match) continue;
+      attribution.speaker = match;
+      attribution.mention = mention;
+      attribution.rule = 'nearest-verb';
+      attribution.confidence = pronoun ? 0.5 : 0.6;
+      attribution.cued = true;
+      attribution.cueTokens = [t];
+      if (pronoun) attribution.flags.push('pronoun');
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface Subject {
   first: number;
   /** Found through a coordinated verb (`X said … and promised …`): the subject is not next to this verb. */
   shared?: boolean;
+  /** `its director said`: whoever holds the role. */
+  holder?: ActorMatch;
 }
 
 const AUXILIARY = new Set(['has', 'have', 'had', 'is', 'are', 'was', 'were', 'be', 'been', 'will', 'would', 'could', 'should', 'may', 'might', 'must', 'can', 'did', 'does', 'do', 'also', 'not', 'never', 'later', 'then', 'again', 'still', 'reportedly', 'repeatedly']);
@@ -131,7 +133,7 @@ export class Clauses {
     if (['who', 'which', 'whose', 'whom', 'meanwhile', 'however', 'too', 'though', 'in', 'for', 'at', 'after', 'speaking'].includes(first.lower)) return true;
     const words = this.doc.tokens.slice(from, to);
     if (words.length <= 2 && words.every((word) => word.pos === 'ADV')) return true;
-    return words.slice(0, 4).some((word) => ROLE_NOUNS.includes(word.lower.replace(/s$/, '')));
+    return words.slice(0, 6).some((word) => ROLE_NOUNS.includes(word.lower.replace(/s$/, '')));
   }
 
   /** Walks back from a verb to its subject: past auxiliaries and adverbs, comma asides, and coordinated verbs. */
@@ -216,6 +218,62 @@ export class Clauses {
     return undefined;
   }
 
+  /**
+   * `its director said`, `the ministry’s spokesman said`: whoever holds that role in that organization, known from the
+   * actors table or from a role the text gives elsewhere; else an unnamed holder of the role, proposed as new.
+   */
+  roleHolder(verb: number, floor: number): { match: ActorMatch; first: number } | undefined {
+    const { doc } = this;
+    let k = verb - 1;
+    while (k > floor && ['ADV', 'AUX'].includes(doc.tokens[k]?.pos ?? '')) k--;
+    const noun = doc.tokens[k];
+    if (!noun || !ROLE_NOUNS.includes(noun.lower.replace(/s$/, ''))) return undefined;
+    // `its chief executive`, `the ministry’s deputy spokesperson`: a modifier or two before the role noun.
+    let owner = k - 1;
+    while (owner > floor && k - owner <= 2 && ['ADJ', 'NOUN', 'VERB'].includes(doc.tokens[owner]?.pos ?? '') && /^\p{Ll}/u.test(doc.tokens[owner]?.text ?? '')) owner--;
+    const before = doc.tokens[owner];
+    const roleWords = doc.tokens.slice(owner + 1, k + 1).map((word) => word.lower).join(' ');
+    k = owner + 1;
+    let organization: ActorMatch | null = null;
+    let first = owner;
+    if (before && ['its', 'their'].includes(before.lower)) {
+      // `its` stands for the clause's subject, the first organization named in it, never a person.
+      const mentions: ActorMatch[] = [];
+      for (let j = floor; j < k - 1; j++) {
+        const mention = this.index.mentionAt(j);
+        if (mention?.match && mention.first === j) mentions.push(mention.match);
+      }
+      organization = mentions.find((match) => match.kind !== 'PERSON') ?? null;
+      const guessed = mentions.find((match) => match.isNew);
+      if (!organization && guessed) {
+        this.index.reclassify(guessed.slug, 'ORGANIZATION', 'referred to as `its`');
+        organization = this.index.matchFor(guessed.slug);
+      }
+    } else if (before && /^['’]s$/.test(before.text)) {
+      const owner = this.index.mentionAt(k - 2);
+      organization = owner?.match ?? null;
+      first = owner?.first ?? k - 2;
+      if (doc.tokens[first - 1]?.lower === 'the') first--;
+    }
+    if (!organization) return undefined;
+    const role = noun.lower.replace(/s$/, '');
+    const holds = (title: string) => title.toLowerCase().split(/\s+/).includes(role);
+    for (const [slug, learned] of this.index.roles) {
+      if (learned.organization?.slug === organization.slug && holds(learned.title)) {
+        const match = this.index.matchFor(slug);
+        if (match) return { match: { ...match, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.7 }, first };
+      }
+    }
+    const holders = this.index.holdersOf(organization.slug, holds);
+    const [only, ...others] = holders;
+    if (only && others.length === 0) return { match: { ...only, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.75 }, first };
+    const plural = /s$/.test(noun.lower) && noun.lower !== role;
+    const title = capitalise(roleWords.replace(/s$/, plural ? '' : 's').replace(/ss$/, 's'));
+    const proposed = this.index.actorNamed(`${capitalise(roleWords)} of ${organization.name}`, plural ? 'GROUP' : 'PERSON', { start: doc.tokens[first]?.start ?? noun.start, end: noun.end });
+    this.index.affiliate(proposed, organization, title);
+    return { match: { ...proposed, alternatives: holders.map((holder) => ({ slug: holder.slug, name: holder.name, score: 0.5 })) }, first };
+  }
+
   /** `said Lin`, `said a spokesperson for X`: a subject after its verb. */
   subjectAfter(verb: number, ceiling: number): Subject | undefined {
     let k = verb + 1;
@@ -248,11 +306,24 @@ export class Clauses {
     return null;
   }
 
+  /** A verb's subject, or the holder of the role it names (`its chief executive calls …`). */
+  subjectOrHolder(verb: number, floor: number): Subject | undefined {
+    const subject = this.subjectOf(verb, floor);
+    if (subject) return subject;
+    const holder = this.roleHolder(verb, floor);
+    return holder ? { mentions: [], pronoun: null, first: holder.first, holder: holder.match } : undefined;
+  }
+
   matchOfSubject(subject: Subject): ActorMatch[] {
+    if (subject.holder) return [subject.holder];
     if (subject.pronoun) {
       const match = this.resolvePronoun(subject.pronoun);
       return match ? [match] : [];
     }
     return subject.mentions.flatMap((mention) => (mention.match ? [mention.match] : []));
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,8 +1,8 @@
 import { ActorIndex, type Mention } from './actors.js';
-import { type Attribution, attribute, continuesInto, isTitle, quoteWords, wordCount } from './attribution.js';
+import { type Attribution, attribute, continuesInto, isTitle, nearestVerb, quoteWords, wordCount } from './attribution.js';
 import { Clauses, type Subject } from './clauses.js';
 import { findDates } from './dates.js';
-import { DIRECTIVE_VERBS, OFFICIAL_ROLES, ROLE_NOUNS, WEAK_SPEECH_VERBS } from './lexicon.js';
+import { DIRECTIVE_VERBS, OFFICIAL_ROLES, WEAK_SPEECH_VERBS } from './lexicon.js';
 import { findQuantities } from './numbers.js';
 import { findQuotes } from './quotes.js';
 import { analyse } from './text.js';
@@ -31,7 +31,7 @@ class Extractor {
 
   constructor(
     private readonly text: string,
-    private readonly publishedOn: string | null,
+    publishedOn: string | null,
     private readonly clauses: Clauses,
   ) {
     this.dates = findDates(text, publishedOn);
@@ -168,17 +168,30 @@ class Extractor {
       if (isTitle(this.clauses, run)) continue;
       if (words <= SCARE_QUOTE_WORDS && !attribution.cued) continue;
       const paragraph = this.clauses.doc.sentences[this.clauses.doc.tokens[this.clauses.doc.tokenAt(run.outer.start)]?.sentence ?? 0]?.paragraph ?? 0;
-      if (!attribution.speaker && previous?.attribution.speaker && previous.inherited < FLOATING_QUOTES && paragraph - previous.paragraph <= 1) {
+      if (!attribution.speaker && previous?.attribution.speaker && previous.inherited < FLOATING_QUOTES && paragraph - previous.paragraph <= 1 && this.floats(previous.attribution, attribution)) {
         attribution.speaker = previous.attribution.speaker;
         attribution.mention = previous.attribution.mention;
         attribution.rule = 'floating';
         attribution.confidence = 0.6;
         previous.inherited++;
-      } else if (attribution.speaker) {
+      } else if (attribution.speaker || nearestVerb(this.clauses, attribution)) {
         previous = { attribution, paragraph, inherited: 0 };
       }
       this.addDirect(attribution);
     }
+  }
+
+  /** A quote stands alone as its sentence, and no one else is named between it and the quote before. */
+  private floats(previous: Attribution, attribution: Attribution): boolean {
+    const { doc } = this.clauses;
+    const open = doc.tokenAt(attribution.run.outer.start);
+    if (this.clauses.clauseStart(open) !== open) return false;
+    const speaker = previous.speaker?.slug;
+    for (let t = doc.tokenAt(previous.run.outer.end); t < open; t++) {
+      const match = this.clauses.inQuote(t) ? undefined : this.index.mentionAt(t)?.match;
+      if (match && match.kind === 'PERSON' && match.slug !== speaker) return false;
+    }
+    return true;
   }
 
   private addDirect(attribution: Attribution) {
@@ -223,9 +236,14 @@ class Extractor {
       claims: [],
     });
     for (const verb of attribution.cueTokens) this.usedVerbs.add(verb);
+    const run = this.clauses.runs.indexOf(attribution.run);
+    const cue = attribution.cueTokens[0];
+    if (cue !== undefined) this.quoteCues.set(run, cue);
   }
 
   private readonly usedVerbs = new Set<number>();
+  /** For each quote run, the verb that attributed it. */
+  private readonly quoteCues = new Map<number, number>();
 
   /**
    * Indirect speech: a speech verb outside quotes with a subject we can name, whose complement is not a direct quote
@@ -236,12 +254,15 @@ class Extractor {
     const { doc } = this.clauses;
     const found: { speakers: ActorMatch[]; mention: Mention | null; span: Span; rule: string; confidence: number; directive: boolean; verb: number; pronoun: boolean }[] = [];
     for (let t = 0; t < doc.tokens.length; t++) {
-      if (this.usedVerbs.has(t)) continue;
       const lemma = this.clauses.speechVerb(t);
       if (!lemma) continue;
       const start = this.clauses.clauseStart(t);
       const end = this.clauses.clauseEnd(t);
-      if (this.complementIsQuote(t, end)) continue;
+      // A quote that is most of what follows the verb was taken as a direct quote; a partial quote inside reported
+      // speech (`said ministers were ‘watching …’ and that …`) is reported as well.
+      const clauseEnd = this.clauseEndFrom(t, end);
+      const share = this.quoteShare(t, clauseEnd);
+      if (share >= 0.5 || (this.usedVerbs.has(t) && share === 0)) continue;
       if (WEAK_SPEECH_VERBS.has(lemma) && !this.reportsClause(t, end)) continue;
       let subject: Subject | undefined = this.clauses.subjectOf(t, start);
       let rule = 'speaker-verb-clause';
@@ -258,7 +279,7 @@ class Extractor {
         }
       }
       let holder: { match: ActorMatch; first: number } | undefined;
-      if (!subject) holder = this.roleHolder(t, start);
+      if (!subject) holder = this.clauses.roleHolder(t, start);
       if (!subject && !holder) continue;
       const speakers = holder ? [holder.match] : subject ? this.clauses.matchOfSubject(subject) : [];
       if (speakers.length === 0) continue;
@@ -271,7 +292,6 @@ class Extractor {
       }
       if (holder) continue;
       const first = rule === 'participle-clause' && t === start ? start : subject?.shared ? t : subjectFirst;
-      const clauseEnd = this.clauseEndFrom(t, end);
       const span = this.spanOf(first, clauseEnd, start, end);
       found.push({ speakers, mention: subject?.mentions[0] ?? null, span, rule, confidence: 0.55, directive: DIRECTIVE_VERBS.has(lemma), verb: t, pronoun: subject?.pronoun != null });
     }
@@ -282,7 +302,7 @@ class Extractor {
       const end = this.clauses.clauseEnd(t);
       if (token.lower === 'according' && doc.tokens[t + 1]?.lower === 'to') {
         const mention = this.clauses.index.mentionAt(t + 2) ?? this.clauses.index.mentionAt(t + 3);
-        if (!mention?.match || this.complementIsQuote(t, end)) continue;
+        if (!mention?.match || this.quoteShare(t, end) >= 0.5) continue;
         found.push({ speakers: [mention.match], mention, span: this.spanOf(start, end, start, end), rule: 'according-to', confidence: 0.5, directive: false, verb: t, pronoun: false });
       } else if (SPEECH_NOUNS.has(token.lower) && ['from', 'by'].includes(doc.tokens[t + 1]?.lower ?? '')) {
         const mention = this.clauses.index.mentionAt(t + 2) ?? this.clauses.index.mentionAt(t + 3);
@@ -344,53 +364,6 @@ class Extractor {
     return true;
   }
 
-  /**
-   * `its director said`, `the ministry’s spokesman said`: whoever holds that role in that organization, known from the
-   * actors table or from a role the text gives elsewhere; else an unnamed holder of the role, proposed as new.
-   */
-  private roleHolder(verb: number, floor: number): { match: ActorMatch; first: number } | undefined {
-    const { doc } = this.clauses;
-    let k = verb - 1;
-    while (k > floor && ['ADV', 'AUX'].includes(doc.tokens[k]?.pos ?? '')) k--;
-    const noun = doc.tokens[k];
-    if (!noun || !ROLE_NOUNS.includes(noun.lower.replace(/s$/, ''))) return undefined;
-    const before = doc.tokens[k - 1];
-    let organization: ActorMatch | null = null;
-    let first = k - 1;
-    if (before && ['its', 'their'].includes(before.lower)) {
-      for (let j = k - 2; j >= floor && !organization; j--) {
-        const match = this.index.mentionAt(j)?.match;
-        if (match && match.kind !== 'PERSON') organization = match;
-        // `its` never stands for a person: a proposed actor guessed as one is an organization.
-        else if (match?.isNew) {
-          this.index.reclassify(match.slug, 'ORGANIZATION', 'referred to as `its`');
-          organization = this.index.matchFor(match.slug);
-        }
-      }
-    } else if (before && /^['’]s$/.test(before.text)) {
-      const owner = this.index.mentionAt(k - 2);
-      organization = owner?.match ?? null;
-      first = owner?.first ?? k - 2;
-      if (doc.tokens[first - 1]?.lower === 'the') first--;
-    }
-    if (!organization) return undefined;
-    const role = noun.lower.replace(/s$/, '');
-    const holds = (title: string) => title.toLowerCase().split(/\s+/).includes(role);
-    for (const [slug, learned] of this.index.roles) {
-      if (learned.organization?.slug === organization.slug && holds(learned.title)) {
-        const match = this.index.matchFor(slug);
-        if (match) return { match: { ...match, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.7 }, first };
-      }
-    }
-    const holders = this.index.holdersOf(organization.slug, holds);
-    const [only, ...others] = holders;
-    if (only && others.length === 0) return { match: { ...only, mention: doc.text.slice(doc.tokens[first]?.start, noun.end), via: 'role', score: 0.75 }, first };
-    const plural = /s$/.test(noun.lower) && noun.lower !== role;
-    const proposed = this.index.actorNamed(`${capitalise(role)}${plural ? 's' : ''} of ${organization.name}`, plural ? 'GROUP' : 'PERSON', { start: doc.tokens[first]?.start ?? noun.start, end: noun.end });
-    this.index.affiliate(proposed, organization, capitalise(role));
-    return { match: { ...proposed, alternatives: holders.map((holder) => ({ slug: holder.slug, name: holder.name, score: 0.5 })) }, first };
-  }
-
   /** A reported clause follows the verb: `that`, a colon, `out`, `to` (pointed to), or an object and `to` (urged Y to). */
   private reportsClause(verb: number, end: number): boolean {
     const { doc } = this.clauses;
@@ -401,19 +374,26 @@ class Extractor {
       if (word.lower === 'to' && k === verb + 1) return true;
       if (word.pos !== 'ADV') break;
     }
-    return false;
-  }
-
-  /** The verb's object is a quote the direct pass already attributed: `reiterated that China “does not know …”`. */
-  private complementIsQuote(verb: number, end: number): boolean {
-    for (let k = verb + 1; k < Math.min(end, verb + 6); k++) {
-      const run = this.clauses.quoteOf[k] ?? -1;
-      if (run !== -1) return wordCount(this.text.slice(this.clauses.runs[run]?.outer.start, this.clauses.runs[run]?.outer.end)) > SCARE_QUOTE_WORDS;
+    // A clause without `that`: `estimated the switch would cost …`.
+    for (let k = verb + 2; k < Math.min(end, verb + 7); k++) {
+      const word = this.clauses.doc.tokens[k];
+      if (!word || word.text === ',' || this.clauses.inQuote(k)) break;
+      if (['would', 'will', 'could', 'might', 'may', 'should', 'must', 'can', 'had', 'has', 'have', 'was', 'were', 'is', 'are'].includes(word.lower) && ['NOUN', 'PROPN', 'PRON'].includes(this.clauses.doc.tokens[k - 1]?.pos ?? '')) return true;
     }
     return false;
   }
 
-  /** A clause stops before `and` + another speech verb (`reaffirmed … and reiterated that`), a quote, or the sentence's end. */
+  /** How much of what follows the verb, to the sentence's end, is inside quote marks. */
+  private quoteShare(verb: number, end: number): number {
+    let quoted = 0;
+    for (let k = verb + 1; k < end; k++) if (this.clauses.inQuote(k)) quoted++;
+    return end - verb - 1 <= 0 ? 0 : quoted / (end - verb - 1);
+  }
+
+  /**
+   * A clause stops before `and` + another speech verb (`reaffirmed … and reiterated that`), before a quote some other
+   * verb introduces, or at the sentence's end.
+   */
   private clauseEndFrom(verb: number, end: number): number {
     const { doc } = this.clauses;
     for (let k = verb + 1; k < end; k++) {
@@ -421,7 +401,10 @@ class Extractor {
       if (!word) break;
       if (word.lower === 'and' && this.clauses.speechVerb(k + 1)) return k;
       if (word.text === ';') return k;
-      if (this.clauses.inQuote(k)) return k;
+      // A quote another verb introduces (`… what he termed “…”`) is not part of this clause.
+      const run = this.clauses.quoteOf[k] ?? -1;
+      const cue = run === -1 ? undefined : this.quoteCues.get(run);
+      if (cue !== undefined && cue !== verb) return k;
     }
     return end;
   }

@@ -4,24 +4,24 @@
  */
 
 /**
- * Speech-verb lemmas. The core is textacy's reporting verbs (`textacy/extract/triples.py`, Apache-2.0: according,
- * accuse, acknowledge, add, admit, allege, announce, argue, ask, assert, claim, concede, confirm, contend, declare,
- * decline, deny, estimate, explain, insist, maintain, note, predict, recall, reply, report, say, state, stress, suggest,
- * tell, testify, urge, warn, write…), plus the Gender Gap Tracker's additions (`sfu-discourse-lab/GenderGapTracker`,
- * MIT: clarify, comment, continue, point, reassure, remind, respond, tweet), plus Levin's (1993) "say" verbs (class
- * 37.7: mention, observe, proclaim, reiterate, remark, repeat, reveal) and "advise" verbs (37.9: caution, counsel).
+ * Speech-verb lemmas, grouped by where they come from. textacy's `REPORTING_VERBS["en"]` (`textacy/constants.py`, used
+ * by `extract/triples.py`, Apache-2.0), with `accord` (the tagger's lemma of "according") and British spellings added; the Gender Gap Tracker's additions (`sfu-discourse-lab/GenderGapTracker`,
+ * MIT); Levin's (1993) "say" verbs (class 37.7) and "advise" verbs (37.9); and rsyntax's `ENGLISH_SAY_VERBS`
+ * (`vanatteveldt/rsyntax`) for affirm/reaffirm and emphasize. Only the words are taken, no code.
  */
 export const SPEECH_VERBS: ReadonlySet<string> = new Set([
   // textacy
   'accord', 'according', 'accuse', 'acknowledge', 'add', 'admit', 'agree', 'allege', 'announce', 'argue', 'ask',
   'assert', 'believe', 'blame', 'charge', 'cite', 'claim', 'complain', 'concede', 'conclude', 'confirm', 'contend',
-  'criticize', 'criticise', 'declare', 'decline', 'deny', 'describe', 'disagree', 'disclose', 'emphasize', 'emphasise',
-  'estimate', 'explain', 'fear', 'hope', 'insist', 'maintain', 'note', 'predict', 'promise', 'recall', 'recommend',
-  'reply', 'report', 'say', 'state', 'stress', 'suggest', 'tell', 'testify', 'urge', 'warn', 'worry', 'write',
+  'criticize', 'criticise', 'declare', 'decline', 'deny', 'describe', 'disagree', 'disclose', 'estimate', 'explain',
+  'fear', 'hope', 'insist', 'maintain', 'note', 'predict', 'promise', 'recall', 'recommend', 'reply', 'report', 'say',
+  'state', 'stress', 'suggest', 'tell', 'testify', 'think', 'order', 'urge', 'warn', 'worry', 'write',
   // Gender Gap Tracker
   'clarify', 'comment', 'continue', 'point', 'reassure', 'remind', 'respond', 'tweet',
   // Levin 37.7 and 37.9
-  'mention', 'observe', 'proclaim', 'reiterate', 'remark', 'repeat', 'reveal', 'caution', 'counsel', 'reaffirm',
+  'mention', 'observe', 'proclaim', 'reiterate', 'remark', 'repeat', 'reveal', 'caution', 'counsel',
+  // rsyntax
+  'affirm', 'reaffirm', 'emphasize', 'emphasise',
 ]);
 
 /**
@@ -62,6 +62,7 @@ export function speechLemma(word: string, lemma: string): string | undefined {
 export const WEAK_SPEECH_VERBS: ReadonlySet<string> = new Set([
   'maintain', 'continue', 'point', 'add', 'note', 'hope', 'fear', 'believe', 'worry', 'charge', 'cite', 'decline',
   'recommend', 'blame', 'report', 'estimate', 'state', 'write', 'recall', 'accord', 'agree', 'conclude', 'observe',
+  'think', 'order',
 ]);
 
 /**
@@ -85,6 +86,7 @@ export const ROLE_NOUNS: readonly string[] = [
   'leader', 'mayor', 'governor', 'senator', 'professor', 'researcher', 'analyst', 'economist', 'lawyer', 'member',
   'deputy', 'representative', 'commissioner', 'coordinator', 'manager', 'founder', 'executive', 'editor', 'fellow',
   'scientist', 'engineer', 'doctor', 'nurse', 'teacher', 'owner', 'resident', 'worker', 'farmer', 'student', 'expert',
+  'councillor', 'councilor', 'chairperson', 'president',
 ];
 
 /**
@@ -95,7 +97,7 @@ export const OFFICIAL_ROLES: ReadonlySet<string> = new Set([
   'spokesperson', 'spokesman', 'spokeswoman', 'minister', 'secretary', 'president', 'director', 'chief', 'head', 'chair',
   'chairman', 'chairwoman', 'ambassador', 'envoy', 'official', 'officer', 'commander', 'leader', 'mayor', 'governor',
   'senator', 'deputy', 'representative', 'commissioner', 'executive', 'premier', 'chancellor', 'king', 'queen',
-  'general', 'admiral', 'spokesperson', 'officials', 'diplomat', 'diplomats', 'prime', 'vice',
+  'general', 'admiral', 'officials', 'diplomat', 'diplomats', 'prime', 'vice', 'councillor', 'councilor', 'chairperson',
 ]);
 
 /** Unnamed sources (`a spokesperson for X`, `officials`): the speaker is unnamed and speaks for X. */

@@ -178,6 +178,7 @@ export function score(article: string, gold: GoldBundle, extraction: Extraction,
     used.add(hit);
     found++;
     if (sameActor(hit.speaker, candidate.statement.speaker, gold, options.actorsKnown, aliases)) indirectSpeakers++;
+    else misses.push(`indirect speaker ${hit.speaker?.slug ?? 'none'} instead of ${candidate.statement.speaker}: ${candidate.statement.text.slice(0, 50)}`);
   }
 
   const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
