@@ -110,6 +110,8 @@ describe(`npm run ingest (${databaseLabel()})`, { timeout: 300_000 }, () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/drafts from 25 known actors .*Nothing was written\./);
+    expect(result.stderr).toContain('(already stored: lin-does-not-know-specifics)');
+    expect(result.stderr).toContain('(already stored: china-not-its-concern)');
     const parsed = draftBundleSchema.safeParse(JSON.parse(result.stdout));
     expect(parsed.success).toBe(true);
     if (!parsed.success) return;

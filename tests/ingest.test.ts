@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ClaimDraft, extract, IngestInputError, type KnownActor, MAX_TEXT_BYTES, type StatementDraft } from '../src/ingest/index.js';
+import { type ClaimDraft, extract, IngestInputError, type KnownActor, MAX_TEXT_BYTES, markDuplicates, type StatementDraft } from '../src/ingest/index.js';
 import { analyse } from '../src/ingest/text.js';
 
 const actor = (slug: string, name: string, kind: KnownActor['kind'], extra: Partial<KnownActor> = {}): KnownActor => ({ slug, name, kind, aliases: [], wikidataId: null, affiliations: [], ...extra });
@@ -244,6 +245,19 @@ describe('indirect speech', () => {
   });
 });
 
+describe('duplicates', () => {
+  it('marks drafts that repeat a stored statement by span or by words', () => {
+    const text = '“We will not move the border,” Wang Lei said. “Nor will we talk,” he added.';
+    const extraction = markDuplicates(extract({ text, actors: ACTORS }), [
+      { slug: 'same-span', text: 'anything', quote: { start: 1, end: 28 } },
+      { slug: 'same-words', text: '  nor WILL we   talk ' },
+      { slug: 'unrelated', text: 'We will talk.' },
+    ]);
+    const found = extraction.drafts.filter((draft): draft is StatementDraft => draft.type === 'statement');
+    expect(found.map((draft) => draft.duplicates.map((duplicate) => `${duplicate.slug}:${duplicate.reason}`))).toEqual([['same-span:same-span'], ['same-words:same-text']]);
+  });
+});
+
 describe('numeric claims', () => {
   it('reads qualifiers, what is counted, and part-of relations', () => {
     const [part, whole] = claims('Officials said approximately 8,000 of an estimated 10,000 North Korean troops are now in the region.');
@@ -357,6 +371,18 @@ describe('bad and unusual input', () => {
         if (draft.type === 'statement' && draft.quote) expect(text.slice(draft.quote.start, draft.quote.end)).toBe(draft.text);
       }
     }
+  });
+
+  it('reads a long article whole: the seed repeated to half a megabyte gives each copy’s quotes (prints the time)', () => {
+    const article = readFileSync(new URL('../prisma/seed/china-north-korea-russia.txt', import.meta.url), 'utf8');
+    const once = extract({ text: article, actors: [] }).drafts.filter((draft) => draft.type === 'statement' && draft.kind === 'DIRECT_QUOTE').length;
+    const copies = 55;
+    const text = Array.from({ length: copies }, () => article).join('\n');
+    const started = performance.now();
+    const result = extract({ text, actors: [] });
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`extract: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB, ${result.drafts.length} drafts in ${seconds.toFixed(1)} s\n`);
+    expect(result.drafts.filter((draft) => draft.type === 'statement' && draft.kind === 'DIRECT_QUOTE')).toHaveLength(once * copies);
   });
 
   it('is deterministic', () => {

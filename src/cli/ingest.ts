@@ -7,7 +7,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db.js';
 import { MigrationError, migrationStatus } from '../db/migrate.js';
 import { parseIsoDate } from '../domain/dates.js';
-import { draftBundleSchema, extract, type Extraction, IngestInputError, type KnownActor, MAX_TEXT_BYTES, toBundle, validateInput } from '../ingest/index.js';
+import { draftBundleSchema, extract, type Extraction, IngestInputError, type KnownActor, MAX_TEXT_BYTES, markDuplicates, toBundle, validateInput } from '../ingest/index.js';
 import { CliError, describeDatabase, errorMessage } from './database.js';
 
 const USAGE =
@@ -89,7 +89,8 @@ function summary(extraction: Extraction, actors: number, description: string): s
   for (const draft of extraction.drafts) {
     if (draft.type === 'statement') {
       const who = draft.speaker ? `${draft.speaker.slug}${draft.speaker.isNew ? ' (new)' : ''}` : '(no speaker)';
-      lines.push(`  ${draft.confidence.toFixed(2)}  ${draft.kind.padEnd(12)} ${who.padEnd(28)} ${draft.rule}${draft.flags.length > 0 ? ` [${draft.flags.join(', ')}]` : ''}`);
+      const duplicates = draft.duplicates.length > 0 ? ` (already stored: ${draft.duplicates.map((duplicate) => duplicate.slug).join(', ')})` : '';
+      lines.push(`  ${draft.confidence.toFixed(2)}  ${draft.kind.padEnd(12)} ${who.padEnd(28)} ${draft.rule}${draft.flags.length > 0 ? ` [${draft.flags.join(', ')}]` : ''}${duplicates}`);
     } else {
       lines.push(`  ${draft.confidence.toFixed(2)}  CLAIM        ${String(draft.quantity.value).padEnd(28)} ${draft.rule}${draft.flags.length > 0 ? ` [${draft.flags.join(', ')}]` : ''}`);
     }
@@ -134,7 +135,10 @@ async function main(argv: string[]): Promise<number> {
     validateInput({ text, publishedOn: options.published ?? null });
     database = await openForReading();
     const actors = await knownActors(database.db);
-    const extraction = extract({ text, publishedOn: options.published ?? null, actors });
+    const drafted = extract({ text, publishedOn: options.published ?? null, actors });
+    const texts = drafted.drafts.flatMap((draft) => (draft.type === 'statement' ? [draft.text] : []));
+    const stored = await database.db.prisma.statement.findMany({ where: { text: { in: texts } }, select: { slug: true, text: true } });
+    const extraction = markDuplicates(drafted, stored);
     const title = options.title ?? (file === '-' ? 'Untitled article' : basename(file, extname(file)));
     const bundle = toBundle(text, extraction, { title, publisher: options.publisher ?? null, url: options.url ?? null, publishedOn: options.published ?? null });
     const checked = draftBundleSchema.safeParse(bundle);

@@ -234,6 +234,7 @@ class Extractor {
       rule: attribution.rule === 'none' ? 'quote-marks' : `quote-marks+${attribution.rule}`,
       flags: [...new Set(flags)],
       claims: [],
+      duplicates: [],
     });
     for (const verb of attribution.cueTokens) this.usedVerbs.add(verb);
     const run = this.clauses.runs.indexOf(attribution.run);
@@ -348,6 +349,7 @@ class Extractor {
           rule: item.rule,
           flags,
           claims: [],
+          duplicates: [],
         });
       }
     }

@@ -77,6 +77,16 @@ export interface StatementDraft {
   flags: string[];
   /** The numeric claims the statement makes (ids of claim drafts). */
   claims: string[];
+  /** Records already stored that this draft may repeat (see `markDuplicates`); empty from `extract` alone. */
+  duplicates: Duplicate[];
+}
+
+export interface Duplicate {
+  /** The stored statement's slug. */
+  slug: string;
+  /** `same-span`: the same offsets in the same source text; `same-text`: the same words (case and spacing aside). */
+  reason: 'same-span' | 'same-text';
+  score: number;
 }
 
 export interface Quantity {
