@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ClaimDraft, extract, IngestInputError, type KnownActor, MAX_TEXT_BYTES, markDuplicates, type StatementDraft } from '../src/ingest/index.js';
+import { parseBundle } from '../src/bundle/format.js';
+import { type ClaimDraft, draftBundleSchema, extract, formatHasQuotes, IngestInputError, type KnownActor, knownActorsFromBundle, MAX_TEXT_BYTES, markDuplicates, type StatementDraft, toBundle } from '../src/ingest/index.js';
 import { analyse } from '../src/ingest/text.js';
 
 const actor = (slug: string, name: string, kind: KnownActor['kind'], extra: Partial<KnownActor> = {}): KnownActor => ({ slug, name, kind, aliases: [], wikidataId: null, affiliations: [], ...extra });
@@ -243,6 +244,43 @@ describe('indirect speech', () => {
     ]);
     expect(mixed[0]?.text).toBe('Wang Lei said ministers were ‘watching the border closely’ and that a decision would follow in the spring.');
   });
+});
+
+describe('the drafts as a bundle', () => {
+  const articles = ['prisma/seed/china-north-korea-russia', 'tests/fixtures/ingest/aldmoor-flood-barrier', 'tests/fixtures/ingest/kestrel-ferries'].map((name) => ({
+    name,
+    text: readFileSync(new URL(`../${name}.txt`, import.meta.url), 'utf8'),
+    truth: JSON.parse(readFileSync(new URL(`../${name}.bundle.json`, import.meta.url), 'utf8')) as Parameters<typeof knownActorsFromBundle>[0],
+  }));
+
+  for (const article of articles) {
+    for (const known of [true, false]) {
+      it(`${article.name}, ${known ? 'actors known' : 'no actors'}: a valid document whose every slug resolves, and that imports once the format has text and quote`, () => {
+        const actors = known ? knownActorsFromBundle(article.truth) : [];
+        const bundle = toBundle(article.text, extract({ text: article.text, actors, publishedOn: '2025-01-10' }), { title: 'An article', publishedOn: '2025-01-10' });
+        expect(draftBundleSchema.safeParse(bundle).success).toBe(true);
+        const slugs = new Set([...actors.map((actor) => actor.slug), ...bundle.actors.map((actor) => actor.slug)]);
+        const referenced = [
+          ...bundle.statements.flatMap((statement) => [statement.speaker, statement.onBehalfOf]),
+          ...bundle.actors.flatMap((actor) => actor.affiliations.map((affiliation) => affiliation.actor)),
+        ].filter((slug): slug is string => slug !== null);
+        for (const slug of referenced) expect(slugs).toContain(slug);
+        const claims = new Set(bundle.claims.map((claim) => claim.slug));
+        for (const statement of bundle.statements) for (const stance of statement.stances) expect(claims).toContain(stance.claim);
+        expect(new Set(bundle.statements.map((statement) => statement.slug)).size).toBe(bundle.statements.length);
+        for (const statement of bundle.statements) if (statement.quote) expect(article.text.slice(statement.quote.start, statement.quote.end)).toBe(statement.text);
+        // The shared format accepts it: whole once it has `text` and `quote`, and until then everything else.
+        const today = formatHasQuotes ? bundle : {
+          ...bundle,
+          sources: bundle.sources.map(({ text: _text, ...source }) => source),
+          statements: bundle.statements.map(({ quote: _quote, ...statement }) => statement),
+        };
+        const parsed = parseBundle(today);
+        expect(parsed.ok ? [] : parsed.issues).toEqual([]);
+        expect(bundle).toEqual(toBundle(article.text, extract({ text: article.text, actors, publishedOn: '2025-01-10' }), { title: 'An article', publishedOn: '2025-01-10' }));
+      });
+    }
+  }
 });
 
 describe('duplicates', () => {
