@@ -55,7 +55,7 @@ class Extractor {
     }
     if (speaker.kind !== 'PERSON' && speaker.kind !== 'GROUP') return { onBehalfOf: null, role: null };
     if (mention?.role?.organization?.match) {
-      const organization = this.bodyOf(mention.role.organization);
+      const organization = this.bodyOf(mention.role.organization, mention.role.organization.match);
       this.index.affiliate(speaker, organization, capitalise(mention.role.title));
       const official = mention.role.title.toLowerCase().split(/\s+/).some((word) => OFFICIAL_ROLES.has(word));
       const onBehalfOf = official ? this.stateOf(organization) : null;
@@ -70,7 +70,6 @@ class Extractor {
       this.index.roles.set(speaker.slug, { title, organization: state, onBehalfOf: state });
       return { onBehalfOf: state, role: { title, organization: state } };
     }
-    if (mention?.role && !mention.role.organization && learned) return { onBehalfOf: learned.onBehalfOf, role: learned };
     if (learned) return { onBehalfOf: learned.onBehalfOf, role: learned };
     for (const affiliation of this.index.affiliationsOf(speaker.slug)) {
       const organization = this.index.matchFor(affiliation.organization);
@@ -84,8 +83,7 @@ class Extractor {
   }
 
   /** A body named with its owner (`China’s Ministry of Foreign Affairs`) belongs to the owner. */
-  private bodyOf(mention: Mention): ActorMatch {
-    const match = mention.match as ActorMatch;
+  private bodyOf(mention: Mention, match: ActorMatch): ActorMatch {
     if (mention.state && match.isNew) {
       const state = this.index.actorNamed(mention.state, 'STATE', mention.stateSpan);
       this.index.affiliate(match, state, 'Part of');

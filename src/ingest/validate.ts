@@ -18,20 +18,19 @@ export class IngestInputError extends Error {
   }
 }
 
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function validateInput(input: IngestInput): { text: string; publishedOn: string | null; actors: readonly KnownActor[] } {
-  const issues: IngestIssue[] = [];
   const text: unknown = input.text;
-  if (typeof text !== 'string') {
-    issues.push({ path: ['text'], message: 'must be a string' });
-  } else {
-    if (text.trim().length === 0) issues.push({ path: ['text'], message: 'must not be empty' });
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > MAX_TEXT_BYTES) issues.push({ path: ['text'], message: `is ${bytes} bytes; the limit is ${MAX_TEXT_BYTES} (1 MiB)` });
-    if (text.includes('\u0000')) issues.push({ path: ['text'], message: 'must not contain U+0000 (PostgreSQL cannot store it)' });
-    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) issues.push({ path: ['text'], message: 'contains an unpaired UTF-16 surrogate' });
-  }
+  if (typeof text !== 'string') throw new IngestInputError([{ path: ['text'], message: 'must be a string' }]);
+  const issues: IngestIssue[] = [];
+  if (text.trim().length === 0) issues.push({ path: ['text'], message: 'must not be empty' });
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_TEXT_BYTES) issues.push({ path: ['text'], message: `is ${bytes} bytes; the limit is ${MAX_TEXT_BYTES} (1 MiB)` });
+  if (text.includes('\u0000')) issues.push({ path: ['text'], message: 'must not contain U+0000 (PostgreSQL cannot store it)' });
+  if (UNPAIRED_SURROGATE.test(text)) issues.push({ path: ['text'], message: 'contains an unpaired UTF-16 surrogate' });
   const publishedOn = input.publishedOn ?? null;
   if (publishedOn !== null && parseIsoDate(publishedOn) === undefined) issues.push({ path: ['publishedOn'], message: 'must be a calendar date as YYYY-MM-DD' });
   if (issues.length > 0) throw new IngestInputError(issues);
-  return { text: text as string, publishedOn, actors: input.actors ?? [] };
+  return { text, publishedOn, actors: input.actors ?? [] };
 }
