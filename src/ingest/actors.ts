@@ -193,10 +193,6 @@ export class ActorIndex {
     this.find();
   }
 
-  known(slug: string): KnownActor | undefined {
-    return this.bySlug.get(slug);
-  }
-
   mentionAt(token: number): Mention | undefined {
     return this.byToken.get(token);
   }
