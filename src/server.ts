@@ -11,6 +11,8 @@ import { usePageSizeLimit } from './graphql/page-size.js';
 import { classifyDatabaseError, databaseError } from './http/database-errors.js';
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
 import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
+import { useFeeds } from './http/feeds.js';
+import { useReconciliation } from './http/reconcile.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -110,6 +112,8 @@ export function createApp(options: AppOptions) {
     plugins: [
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
       useReadiness(options.checkDatabase),
+      useReconciliation({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, maxBodyBytes: options.integration?.maxBodyBytes }),
+      useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false }),
       ...(options.publicReads === false ? [usePrivateReads()] : []),
       usePageSizeLimit(MAX_PAGE_SIZE),
       ...(integration.plugins ?? []),
