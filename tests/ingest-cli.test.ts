@@ -148,6 +148,31 @@ describe(`npm run ingest (${databaseLabel()})`, { timeout: 300_000 }, () => {
     expect(missing.stderr).toMatch(/Could not read .*nope\.txt/);
   });
 
+  it('ingests an article with no known speakers and imports the result (without text and quote until the format has them)', async () => {
+    const article = join(ROOT, 'tests/fixtures/ingest/aldmoor-flood-barrier.txt');
+    const ingested = run('ingest.ts', [article, '--source-title', 'Aldmoor flood barrier delayed', '--published', '2025-03-14'], seeded.env);
+    expect(ingested.status).toBe(0);
+    const bundle = draftBundleSchema.parse(JSON.parse(ingested.stdout));
+    expect(bundle.actors.map((actor) => actor.slug)).toEqual(expect.arrayContaining(['chen-jianguo', 'aldmoor-harbour-authority', 'soren-odegaard']));
+    const importable = formatHasQuotes
+      ? bundle
+      : { ...bundle, sources: bundle.sources.map(({ text: _text, ...source }) => source), statements: bundle.statements.map(({ quote: _quote, ...statement }) => statement) };
+    const draft = join(dir, 'aldmoor.json');
+    await writeFile(draft, JSON.stringify(importable));
+    const imported = run('import.ts', [draft, '--json'], seeded.env);
+    expect(imported.stderr).not.toMatch(/\n\s+at /);
+    expect(imported.status).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, actors: { created: bundle.actors.length }, statements: { created: bundle.statements.length } });
+    const db = await seeded.open();
+    try {
+      const chen = await db.prisma.statement.findMany({ where: { speaker: { slug: 'chen-jianguo' } }, select: { kind: true, onBehalfOf: { select: { slug: true } } } });
+      expect(chen.length).toBeGreaterThanOrEqual(3);
+      expect(chen.every((statement) => statement.onBehalfOf?.slug === 'aldmoor-harbour-authority')).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
   describe.runIf(formatHasQuotes)('ingest, then import', () => {
     it('imports the printed bundle: the source keeps its text and each quote its offsets', async () => {
       const draft = join(dir, 'draft.json');
