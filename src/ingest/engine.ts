@@ -457,8 +457,15 @@ class Extractor {
     const inside = this.clauses.runs.find((run) => run.parts.some((part) => part.start <= span.start && span.end <= part.end));
     const part = inside?.parts.find((candidate) => candidate.start <= span.start && span.end <= candidate.end);
     if (part) return quoteWords(this.text, part);
-    const start = this.clauses.clauseStart(token);
+    let start = this.clauses.clauseStart(token);
     const end = this.clauses.clauseEnd(token);
+    // The reported clause, not the reporting: `… revealed this week that [approximately 8,000 … are stationed …]`.
+    for (let k = token - 1; k > start; k--) {
+      if (doc.tokens[k]?.lower !== 'that') continue;
+      const reporting = doc.tokens.slice(Math.max(start, k - 6), k).some((word) => this.clauses.speechVerb(word.index) || SPEECH_NOUNS.has(word.lower));
+      if (reporting) start = k + 1;
+      break;
+    }
     return { start: doc.tokens[start]?.start ?? span.start, end: doc.tokens[end - 1]?.end ?? span.end };
   }
 
