@@ -2,10 +2,12 @@
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
-# postinstall runs `prisma generate`, which needs the schema, its config and the script before `npm ci`.
+# postinstall runs `prisma generate` and builds the explorer: they need the schema, its config, the scripts
+# and web/ before `npm ci`.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY scripts/ scripts/
 COPY prisma/ prisma/
+COPY web/ web/
 RUN npm ci && npm prune --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:22-bookworm-slim
@@ -18,6 +20,7 @@ RUN mkdir -p /app/data && chown node:node /app /app/data
 COPY --from=deps --chown=node:node /app/node_modules node_modules/
 COPY --chown=node:node . .
 COPY --from=deps --chown=node:node /app/src/generated src/generated/
+COPY --from=deps --chown=node:node /app/web/dist web/dist/
 USER node
 EXPOSE 4000
 VOLUME ["/app/data"]

@@ -82,6 +82,9 @@ const redisUrl = z
     return value;
   });
 
+/** How long browsers and CDNs may keep a public read (GET) before asking again, in seconds. */
+export const DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS = 30;
+
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' }).default('development'),
   HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
@@ -94,6 +97,7 @@ const environment = z.object({
     .enum(['auto', 'always', 'never'], { error: 'SEED_ON_START must be auto (seed an empty database), always or never' })
     .default('auto'),
   PUBLIC_READS: flag('PUBLIC_READS', true),
+  PUBLIC_CACHE_MAX_AGE_SECONDS: integer('PUBLIC_CACHE_MAX_AGE_SECONDS', DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS, 0, 31_536_000),
   BOOTSTRAP_ADMIN_TOKEN: z
     .enum(['auto', 'always', 'never'], { error: 'BOOTSTRAP_ADMIN_TOKEN must be auto (embedded database only), always or never' })
     .default('auto'),
@@ -183,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       persistedOperations: values.PERSISTED_OPERATIONS,
       persistedOperationsFile: values.PERSISTED_OPERATIONS_FILE ? resolve(values.PERSISTED_OPERATIONS_FILE) : undefined,
       subscriptions: values.SUBSCRIPTIONS,
+      publicCacheMaxAgeSeconds: values.PUBLIC_CACHE_MAX_AGE_SECONDS,
     },
     redisUrl: values.REDIS_URL,
     hardening: {

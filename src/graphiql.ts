@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { assetResponse, hashedAsset, notFound, type StaticAsset } from './http/static-assets.js';
 
 /**
  * GraphiQL served from this process instead of a CDN, so the playground works offline and behind
@@ -13,39 +11,17 @@ import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
  */
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/assets/';
 
-interface Asset {
-  body: Buffer;
-  gzip: Promise<Buffer>;
-  brotli: Promise<Buffer>;
-  contentType: string;
-  etag: string;
-}
-
 interface GraphiQLBundle {
-  assets: Map<string, Asset>;
+  assets: Map<string, StaticAsset>;
   urls: { css: string; js: string; editorWorkerService: string; json: string; graphql: string; favicon: string };
 }
 
-const compressGzip = promisify(gzip);
-const compressBrotli = promisify(brotliCompress);
-
-function asset(content: string | Buffer, contentType: string, name: string, extension: string): [string, Asset] {
-  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  const gzipped = compressGzip(body, { level: 9 });
-  const brotlied = compressBrotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
-  // Compression runs in the background; a request for an asset waits for it only if it is not done.
-  gzipped.catch(() => undefined);
-  brotlied.catch(() => undefined);
-  return [`${name}.${hash}.${extension}`, { body, gzip: gzipped, brotli: brotlied, contentType, etag: `"${hash}"` }];
-}
-
 /** The favicon ships as a 150 kB data: URI; as a cached file it keeps the page small. */
-function favicon(dataUri: string): [string, Asset] {
+function favicon(dataUri: string): [string, StaticAsset] {
   const match = /^data:([^;,]+)(;base64)?,(.*)$/s.exec(dataUri);
-  if (!match?.[1] || match[3] === undefined) return asset(dataUri, 'text/plain; charset=utf-8', 'favicon', 'txt');
+  if (!match?.[1] || match[3] === undefined) return hashedAsset(dataUri, 'text/plain; charset=utf-8', 'favicon', 'txt');
   const body = match[2] ? Buffer.from(match[3], 'base64') : Buffer.from(decodeURIComponent(match[3]), 'utf8');
-  return asset(body, match[1], 'favicon', match[1].includes('icon') ? 'ico' : (match[1].split('/')[1] ?? 'bin'));
+  return hashedAsset(body, match[1], 'favicon', match[1].includes('icon') ? 'ico' : (match[1].split('/')[1] ?? 'bin'));
 }
 
 let bundle: Promise<GraphiQLBundle> | undefined;
@@ -59,11 +35,11 @@ async function loadBundle(): Promise<GraphiQLBundle> {
     return value;
   };
   const entries = [
-    asset(text('css'), 'text/css; charset=utf-8', 'graphiql', 'css'),
-    asset(text('js'), 'text/javascript; charset=utf-8', 'graphiql', 'js'),
-    asset(text('editorWorkerService'), 'text/javascript; charset=utf-8', 'editor.worker', 'js'),
-    asset(text('jsonWorker'), 'text/javascript; charset=utf-8', 'json.worker', 'js'),
-    asset(text('graphqlWorker'), 'text/javascript; charset=utf-8', 'graphql.worker', 'js'),
+    hashedAsset(text('css'), 'text/css; charset=utf-8', 'graphiql', 'css'),
+    hashedAsset(text('js'), 'text/javascript; charset=utf-8', 'graphiql', 'js'),
+    hashedAsset(text('editorWorkerService'), 'text/javascript; charset=utf-8', 'editor.worker', 'js'),
+    hashedAsset(text('jsonWorker'), 'text/javascript; charset=utf-8', 'json.worker', 'js'),
+    hashedAsset(text('graphqlWorker'), 'text/javascript; charset=utf-8', 'graphql.worker', 'js'),
     favicon(text('favicon')),
   ] as const;
   const url = (index: 0 | 1 | 2 | 3 | 4 | 5) => GRAPHIQL_ASSET_PREFIX + entries[index][0];
@@ -109,10 +85,6 @@ export async function renderGraphiQLPage(options: GraphiQLOptions = {}): Promise
 `;
 }
 
-function accepts(request: Request, encoding: string) {
-  return (request.headers.get('accept-encoding') ?? '').split(',').some((part) => part.trim().split(';')[0] === encoding);
-}
-
 /** Serves the playground's assets with long-lived caching, ETags and compression. */
 export function useGraphiQLAssets(): Plugin {
   return {
@@ -121,29 +93,10 @@ export function useGraphiQLAssets(): Plugin {
       const { assets } = await graphiqlBundle();
       const found = assets.get(url.pathname.slice(GRAPHIQL_ASSET_PREFIX.length));
       if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
-        endResponse(new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+        endResponse(notFound(fetchAPI.Response));
         return;
       }
-      const headers: Record<string, string> = {
-        'content-type': found.contentType,
-        'cache-control': 'public, max-age=31536000, immutable',
-        etag: found.etag,
-        vary: 'accept-encoding',
-      };
-      if (request.headers.get('if-none-match') === found.etag) {
-        endResponse(new fetchAPI.Response(null, { status: 304, headers }));
-        return;
-      }
-      let body = found.body;
-      if (accepts(request, 'br')) {
-        body = await found.brotli;
-        headers['content-encoding'] = 'br';
-      } else if (accepts(request, 'gzip')) {
-        body = await found.gzip;
-        headers['content-encoding'] = 'gzip';
-      }
-      headers['content-length'] = String(body.length);
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+      endResponse(await assetResponse(request, found, fetchAPI.Response));
     },
   };
 }

@@ -8,11 +8,14 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.js';
 import { EXAMPLE_QUERY } from './graphql/example-query.js';
 import { usePageSizeLimit } from './graphql/page-size.js';
+import { DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS } from './config.js';
+import { useHttpCaching } from './http/caching.js';
 import { classifyDatabaseError, databaseError } from './http/database-errors.js';
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
 import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
 import { useFeeds } from './http/feeds.js';
 import { useReconciliation } from './http/reconcile.js';
+import { useWebApp } from './http/web-app.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -28,6 +31,8 @@ export interface AppOptions {
   events?: Events;
   integration?: IntegrationOptions;
   hardening?: HardeningOptions;
+  /** Serve the explorer (web/dist) at `/`; `dist` points at another build. */
+  webApp?: boolean | { dist: string };
 }
 
 /** Reads are public unless configured otherwise; then queries need the `read` scope like writes need `write`. */
@@ -111,9 +116,15 @@ export function createApp(options: AppOptions) {
     },
     plugins: [
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
+      ...(options.webApp ? [useWebApp(typeof options.webApp === 'object' ? options.webApp : {})] : []),
       useReadiness(options.checkDatabase),
       useReconciliation({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, maxBodyBytes: options.integration?.maxBodyBytes }),
       useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false }),
+      useHttpCaching({
+        graphqlEndpoint: '/graphql',
+        publicMaxAgeSeconds: options.integration?.publicCacheMaxAgeSeconds ?? DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS,
+        publicReads: options.publicReads !== false,
+      }),
       ...(options.publicReads === false ? [usePrivateReads()] : []),
       usePageSizeLimit(MAX_PAGE_SIZE),
       ...(integration.plugins ?? []),

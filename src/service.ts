@@ -8,9 +8,10 @@ import { applyMigrations } from './db/migrate.js';
 import { graphiqlBundle } from './graphiql.js';
 import { type StartedHardening, startHardening } from './http/hardening.js';
 import type { IntegrationOptions } from './http/integration.js';
-import { loadPersistedOperations } from './http/persisted-operations.js';
+import { loadPersistedOperations, mergeOperationStores } from './http/persisted-operations.js';
 import { createRedisEvents, redactedRedisUrl } from './http/redis-events.js';
 import { applyServerTimeouts, drainServer } from './http/shutdown.js';
+import { loadWebAppOperations } from './http/web-app.js';
 import { serveGraphQLOverWebSocket } from './http/websocket.js';
 import type { Logger } from './logger.js';
 import { createApp } from './server.js';
@@ -50,6 +51,14 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     if (config.integration.persistedOperationsFile) {
       integration = { ...integration, persistedOperationsStore: await loadPersistedOperations(config.integration.persistedOperationsFile) };
     }
+    // The explorer sends its operations by hash alone: they must run in every PERSISTED_OPERATIONS mode.
+    const webOperations = await loadWebAppOperations();
+    if (webOperations) {
+      integration = { ...integration, bundledOperations: webOperations };
+      if (integration.persistedOperationsStore) integration.persistedOperationsStore = mergeOperationStores(integration.persistedOperationsStore, webOperations);
+    } else {
+      logger.warn('the explorer is not built (npm run build:web): / answers 503 until it is');
+    }
     if (config.redisUrl) {
       redis = await createRedisEvents(config.redisUrl, logger);
       logger.info({ redis: redactedRedisUrl(config.redisUrl) }, 'live updates go through Redis');
@@ -81,6 +90,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     logger,
     graphiql: config.graphiql,
     publicReads: config.publicReads,
+    webApp: true,
     checkDatabase: async () => {
       if (draining) throw new Error('shutting down');
       await db.prisma.$queryRaw`SELECT 1`;

@@ -3,7 +3,13 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { getOperationAST } from 'graphql';
 import { type CORSOptions, createGraphQLError, isAsyncIterable, type Plugin, Repeater, type YogaServerOptions } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { type PersistedOperationsMode, useAutomaticPersistedQueries, useKnownOperationsOnly } from './persisted-operations.js';
+import {
+  mergeOperationStores,
+  type PersistedOperationsMode,
+  useAutomaticPersistedQueries,
+  useBundledOperations,
+  useKnownOperationsOnly,
+} from './persisted-operations.js';
 
 /** How the service meets other tools: federation, GraphQL over HTTP, CORS, persisted operations, live updates. */
 export interface IntegrationOptions {
@@ -16,6 +22,10 @@ export interface IntegrationOptions {
   persistedOperations?: PersistedOperationsMode;
   /** ID → operation text; required when `persistedOperations` is `only`. */
   persistedOperationsStore?: ReadonlyMap<string, string>;
+  /** Operations this deployment ships itself (the explorer's build): they run by hash whatever the mode. */
+  bundledOperations?: ReadonlyMap<string, string>;
+  /** `max-age` of public reads by GET, in seconds (see useHttpCaching). */
+  publicCacheMaxAgeSeconds?: number;
   /** When false, subscription operations are refused (SSE and WebSocket alike). */
   subscriptions?: boolean;
   /** Aborted when the service shuts down: open subscriptions then complete, so their connections can drain. */
@@ -185,10 +195,11 @@ function useFederatedTracing(): Plugin {
 
 function persistedOperationPlugins(options: IntegrationOptions): Plugin[] {
   const mode = options.persistedOperations ?? 'apq';
-  if (mode === 'off') return [];
-  if (mode === 'apq') return [useAutomaticPersistedQueries()];
+  const bundled = options.bundledOperations;
+  if (mode === 'off') return bundled?.size ? [useBundledOperations(bundled)] : [];
+  if (mode === 'apq') return [useAutomaticPersistedQueries(bundled)];
   if (!options.persistedOperationsStore) throw new Error('persistedOperations "only" needs persistedOperationsStore');
-  return [useKnownOperationsOnly(options.persistedOperationsStore)];
+  return [useKnownOperationsOnly(mergeOperationStores(options.persistedOperationsStore, bundled))];
 }
 
 /** Yoga options (plugins included) for integration; server.ts spreads them into createYoga. */

@@ -23,27 +23,53 @@ export function persistedOperationId(params: Pick<GraphQLParams, 'extensions'> &
   return null;
 }
 
-/** Reads a JSON object of `{ "<id>": "<operation text>" }`, the file `npm run codegen` writes. */
-export async function loadPersistedOperations(file: string): Promise<Map<string, string>> {
+/** Reads a JSON object of `{ "<id>": "<operation text>" }`, the file `npm run codegen` writes. `label` names it in errors. */
+export async function loadPersistedOperations(file: string, label = 'PERSISTED_OPERATIONS_FILE'): Promise<Map<string, string>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     const reason = error instanceof SyntaxError ? 'it is not valid JSON' : 'it cannot be read';
-    throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: ${reason}`);
+    throw new Error(`${label} ${file}: ${reason}`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: expected a JSON object of {"<sha256 hash>": "<operation text>"}`);
+    throw new Error(`${label} ${file}: expected a JSON object of {"<sha256 hash>": "<operation text>"}`);
   }
   const entries = Object.entries(parsed);
   const bad = entries.find(([, text]) => typeof text !== 'string' || !text.trim());
-  if (bad) throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: the operation for "${bad[0].slice(0, 80)}" is not a non-empty string`);
-  if (entries.length === 0) throw new Error(`PERSISTED_OPERATIONS_FILE ${file}: lists no operations, so every request would be refused`);
+  if (bad) throw new Error(`${label} ${file}: the operation for "${bad[0].slice(0, 80)}" is not a non-empty string`);
+  if (entries.length === 0) throw new Error(`${label} ${file}: lists no operations, so every request would be refused`);
   return normalizedStore(new Map(entries.map(([id, text]) => [id, String(text)])));
 }
 
-/** Apollo's automatic persisted queries: a client sends the hash alone, and the full text once when the server does not know it yet. */
-export function useAutomaticPersistedQueries(): Plugin {
+/** One store holding the operations of all the given ones. */
+export function mergeOperationStores(...stores: (ReadonlyMap<string, string> | undefined | null)[]): Map<string, string> {
+  return new Map(stores.flatMap((store) => (store ? [...normalizedStore(store)] : [])));
+}
+
+/**
+ * Runs operations this deployment ships itself (the explorer's) when a client names them by hash: in every
+ * mode, without letting anything else in. A request that sends text, or a hash it does not know, passes on
+ * unchanged to whatever the mode does with it.
+ */
+export function useBundledOperations(store: ReadonlyMap<string, string>): Plugin {
+  const known = normalizedStore(store);
+  return {
+    onParams({ params, setParams }) {
+      if (params.query) return;
+      const id = persistedOperationId(params as GraphQLParams & { documentId?: unknown });
+      const query = id ? known.get(id) : undefined;
+      if (query) setParams({ ...params, query });
+    },
+  };
+}
+
+/**
+ * Apollo's automatic persisted queries: a client sends the hash alone, and the full text once when the server
+ * does not know it yet. `bundled` operations are known from the start and never forgotten.
+ */
+export function useAutomaticPersistedQueries(bundled?: ReadonlyMap<string, string>): Plugin {
+  const shipped = normalizedStore(bundled ?? new Map<string, string>());
   const known = new Map<string, string>();
   const remember = (hash: string, query: string) => {
     known.delete(hash);
@@ -59,7 +85,7 @@ export function useAutomaticPersistedQueries(): Plugin {
           extensions: { code: 'PERSISTED_QUERY_INVALID', http: { status: 400 } },
         });
       }
-      const hash = persisted.sha256Hash.toLowerCase();
+      const hash = normalizedId(persisted.sha256Hash);
       if (params.query) {
         if (sha256(params.query) !== hash) {
           throw createGraphQLError('extensions.persistedQuery.sha256Hash is not the SHA-256 of the query', {
@@ -67,6 +93,11 @@ export function useAutomaticPersistedQueries(): Plugin {
           });
         }
         remember(hash, params.query);
+        return;
+      }
+      const shippedQuery = shipped.get(hash);
+      if (shippedQuery) {
+        setParams({ ...params, query: shippedQuery });
         return;
       }
       const query = known.get(hash);
