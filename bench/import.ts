@@ -3,23 +3,33 @@
  * schema (first import: every row created), then again (the idempotent path: every row unchanged), then
  * with 5% of the statements edited (the update path). Prints rows/s and the SQL statements Prisma sent.
  *
- *   tsx bench/import.ts [--statements 50000] [--runs 3] [--seed 1] [--responses-first]
+ *   tsx bench/import.ts [--statements 50000] [--runs 3] [--seed 1] [--responses-first] [--baseline DIR]
  *
  * --responses-first lists every response before the statement it answers (the bundle reversed), which
  * makes the importer link responses after their targets are inserted.
  *
+ * --baseline DIR compares this checkout with another (say main, unpacked with its client generated: see
+ * bench/README.md), side by side in one run: each run imports the same bundle with both, in child
+ * processes, in alternating order, and the ratios of the medians are printed.
+ *
  * DATABASE_URL selects the server (default postgresql://postgres@127.0.0.1:5432/test); each run uses a
  * new schema, dropped afterwards.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { BUNDLE_FORMAT, type BundleActor, type BundleClaim, type BundleSource, type BundleStatement, type FactBundle } from '../src/bundle/format.js';
-import { type ImportReport, importBundle } from '../src/bundle/import.js';
-import { openDatabase, splitSchema } from '../src/db.js';
-import { applyMigrations } from '../src/db/migrate.js';
+import type { ImportReport, importBundle } from '../src/bundle/import.js';
+import type { openDatabase } from '../src/db.js';
+import { splitSchema } from '../src/db.js';
+import type { applyMigrations } from '../src/db/migrate.js';
 import { ActorKind, ResponseKind, StancePosition, StatementKind } from '../src/generated/prisma/enums.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const TYPES = ['sources', 'actors', 'affiliations', 'claims', 'statements', 'stances'] as const;
 
@@ -109,6 +119,16 @@ interface Pass {
   seconds: number;
   queries: Map<string, number>;
   report: ImportReport;
+  /** CPU seconds spent on the import by this Node process and by the PostgreSQL backend serving it (null if the backend changed). */
+  cpu: { node: number; database: number } | null;
+}
+
+/** user + system CPU of a process, from /proc (Linux; clock ticks of 1/100 s). */
+async function processCpuSeconds(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const verb = (sql: string) => /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
@@ -120,7 +140,18 @@ const summary = (queries: Map<string, number>) =>
     .join(', ');
 const touched = (report: ImportReport) => TYPES.reduce((sum, type) => sum + report[type].created + report[type].updated + report[type].unchanged + report[type].deleted, 0);
 
-async function run(url: string, bundle: FactBundle, edited: FactBundle): Promise<Pass[]> {
+/** The importer, database opener and migration runner of a checkout: this one, or a baseline to compare with. */
+async function build(root: string) {
+  const load = (path: string) => import(pathToFileURL(join(root, path)).href);
+  return {
+    importBundle: (await load('src/bundle/import.ts')).importBundle as typeof importBundle,
+    openDatabase: (await load('src/db.ts')).openDatabase as typeof openDatabase,
+    applyMigrations: (await load('src/db/migrate.ts')).applyMigrations as typeof applyMigrations,
+  };
+}
+
+async function run(root: string, url: string, bundle: FactBundle, edited: FactBundle): Promise<Pass[]> {
+  const { importBundle, openDatabase, applyMigrations } = await build(root);
   const schema = `bench_import_${randomBytes(4).toString('hex')}`;
   await admin(url, async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(() => undefined);
@@ -129,15 +160,26 @@ async function run(url: string, bundle: FactBundle, edited: FactBundle): Promise
   const target = new URL(splitSchema(url).connectionString);
   target.searchParams.set('schema', schema);
   let queries = new Map<string, number>();
-  const db = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 2 }, { onQuery: (sql) => queries.set(verb(sql), (queries.get(verb(sql)) ?? 0) + 1) });
+  // One connection: the import's transaction runs on the one backend whose CPU is read.
+  const db = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 1 }, { onQuery: (sql) => queries.set(verb(sql), (queries.get(verb(sql)) ?? 0) + 1) });
+  const backend = async () => ((await db.prisma.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid'))[0]?.pid ?? -1);
   try {
     await db.withSession((session) => applyMigrations(session));
     const passes: Pass[] = [];
     for (const input of [bundle, bundle, edited]) {
+      const pid = await backend();
+      const databaseBefore = await processCpuSeconds(pid);
+      const nodeBefore = process.cpuUsage();
       queries = new Map();
       const started = performance.now();
       const report = await importBundle(db.prisma, input);
-      passes.push({ seconds: (performance.now() - started) / 1000, queries, report });
+      const seconds = (performance.now() - started) / 1000;
+      const node = process.cpuUsage(nodeBefore);
+      const passQueries = queries;
+      queries = new Map();
+      const databaseAfter = (await backend()) === pid ? await processCpuSeconds(pid) : null;
+      const cpu = databaseBefore !== null && databaseAfter !== null ? { node: (node.user + node.system) / 1e6, database: databaseAfter - databaseBefore } : null;
+      passes.push({ seconds, queries: passQueries, report, cpu });
     }
     return passes;
   } finally {
@@ -152,6 +194,57 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
+function bundles(statements: number, seed: number, responsesFirst: boolean) {
+  const bundle = syntheticBundle(statements, seed);
+  if (responsesFirst) bundle.statements.reverse();
+  const edited = structuredClone(bundle);
+  edited.statements.forEach((statement, i) => {
+    if (i % 20 === 0) statement.text = `${statement.text} (edited)`;
+  });
+  return { bundle, edited };
+}
+
+/** One run of one checkout in a child process: its own Node, its own Prisma client. */
+function runChild(root: string, args: string[]): Promise<Pass[]> {
+  return new Promise((resolvePasses, reject) => {
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [fileURLToPath(import.meta.url), '--child', root, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the import bench for ${root} exited with ${code}`));
+      const passes = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as (Omit<Pass, 'queries'> & { queries: [string, number][] })[];
+      resolvePasses(passes.map((pass) => ({ ...pass, queries: new Map(pass.queries) })));
+    });
+  });
+}
+
+const NAMES = ['first import (all created)', 're-import (all unchanged)', 'update 5% of statement texts'];
+
+function printPasses(rows: number, results: Pass[][], label = '') {
+  for (const [i, passes] of results.entries()) {
+    const last = passes.at(-1);
+    if (!last) continue;
+    const seconds = median(passes.map((pass) => pass.seconds));
+    const sql = total(last.queries);
+    process.stdout.write(
+      `${label}${NAMES[i]}: median ${seconds.toFixed(2)} s (min ${Math.min(...passes.map((p) => p.seconds)).toFixed(2)}, max ${Math.max(...passes.map((p) => p.seconds)).toFixed(2)}), ` +
+        `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; ${sql.toLocaleString('en-US')} SQL statements for ${touched(last.report).toLocaleString('en-US')} rows ` +
+        `(${(touched(last.report) / Math.max(sql, 1)).toFixed(1)} rows per statement): ${summary(last.queries)}\n`,
+    );
+    const cpus = passes.flatMap((pass) => (pass.cpu ? [pass.cpu] : []));
+    if (cpus.length > 0) {
+      const node = median(cpus.map((cpu) => cpu.node));
+      const database = median(cpus.map((cpu) => cpu.database));
+      process.stdout.write(
+        `${' '.repeat(label.length)}  CPU (median): Node ${node.toFixed(2)} s + PostgreSQL backend ${database.toFixed(2)} s = ${(node + database).toFixed(2)} s, ` +
+          `${Math.round(rows / (node + database)).toLocaleString('en-US')} rows per CPU-second\n`,
+      );
+    }
+    if (!label) process.stdout.write(`  report: ${TYPES.map((type) => `${type} ${JSON.stringify(last.report[type])}`).join('; ')}\n`);
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -159,18 +252,21 @@ async function main() {
       runs: { type: 'string', default: '3' },
       seed: { type: 'string', default: '1' },
       'responses-first': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      child: { type: 'string' },
     },
   });
   const statements = Number(values.statements);
   const runs = Number(values.runs);
   const url = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
+  const { bundle, edited } = bundles(statements, Number(values.seed), values['responses-first']);
 
-  const bundle = syntheticBundle(statements, Number(values.seed));
-  if (values['responses-first']) bundle.statements.reverse();
-  const edited = structuredClone(bundle);
-  edited.statements.forEach((statement, i) => {
-    if (i % 20 === 0) statement.text = `${statement.text} (edited)`;
-  });
+  if (values.child) {
+    const passes = await run(resolve(values.child), url, bundle, edited);
+    process.stdout.write(`${JSON.stringify(passes.map((pass) => ({ ...pass, queries: [...pass.queries] })))}\n`);
+    return;
+  }
+
   const rows = rowCount(bundle);
   const counts = TYPES.map((type) => `${type} ${type === 'affiliations' ? bundle.actors.reduce((n, a) => n + a.affiliations.length, 0) : type === 'stances' ? bundle.statements.reduce((n, s) => n + s.stances.length, 0) : bundle[type].length}`);
   const server = await admin(url, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?');
@@ -178,25 +274,41 @@ async function main() {
   process.stdout.write(`Synthetic bundle: ${rows} rows (${counts.join(', ')}); ${bundle.statements.filter((s) => s.respondsTo).length} responses, ${order}.\n`);
   process.stdout.write(`PostgreSQL ${server}, Node ${process.version}, ${runs} run(s), each in a fresh schema.\n\n`);
 
-  const names = ['first import (all created)', 're-import (all unchanged)', 'update 5% of statement texts'];
-  const results: Pass[][] = [[], [], []];
-  for (let r = 0; r < runs; r += 1) {
-    const passes = await run(url, bundle, edited);
-    passes.forEach((pass, i) => results[i]?.push(pass));
-    process.stdout.write(`run ${r + 1}: ${passes.map((pass) => `${pass.seconds.toFixed(2)} s`).join(' / ')}\n`);
+  if (!values.baseline) {
+    const results: Pass[][] = [[], [], []];
+    for (let r = 0; r < runs; r += 1) {
+      const passes = await run(ROOT, url, bundle, edited);
+      passes.forEach((pass, i) => results[i]?.push(pass));
+      process.stdout.write(`run ${r + 1}: ${passes.map((pass) => `${pass.seconds.toFixed(2)} s`).join(' / ')}\n`);
+    }
+    process.stdout.write('\n');
+    printPasses(rows, results);
+    return;
   }
-  process.stdout.write('\n');
-  for (const [i, passes] of results.entries()) {
-    const last = passes.at(-1);
-    if (!last) continue;
-    const seconds = median(passes.map((pass) => pass.seconds));
-    const sql = total(last.queries);
+
+  const baseline = resolve(values.baseline);
+  const args = ['--statements', String(statements), '--seed', String(values.seed), ...(values['responses-first'] ? ['--responses-first'] : [])];
+  const results: Record<'ours' | 'baseline', Pass[][]> = { ours: [[], [], []], baseline: [[], [], []] };
+  for (let r = 0; r < runs; r += 1) {
+    for (const which of r % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const)) {
+      const passes = await runChild(which === 'ours' ? ROOT : baseline, args);
+      passes.forEach((pass, i) => results[which][i]?.push(pass));
+      process.stdout.write(`run ${r + 1} ${which.padEnd(8)}: ${passes.map((pass) => `${pass.seconds.toFixed(2)} s`).join(' / ')}\n`);
+    }
+  }
+  process.stdout.write(`\nbaseline = ${baseline}\n`);
+  printPasses(rows, results.baseline, 'baseline  ');
+  printPasses(rows, results.ours, 'this tree ');
+  process.stdout.write('\nthis tree / baseline, ratios of the medians (wall-clock throughput; CPU seconds spent, Node + PostgreSQL backend):\n');
+  const cpuTotal = (passes: Pass[] | undefined) => median((passes ?? []).flatMap((pass) => (pass.cpu ? [pass.cpu.node + pass.cpu.database] : [])));
+  for (const [i, name] of NAMES.entries()) {
+    const ours = median(results.ours[i]?.map((pass) => pass.seconds) ?? []);
+    const theirs = median(results.baseline[i]?.map((pass) => pass.seconds) ?? []);
+    const paired = (results.ours[i] ?? []).map((pass, r) => (results.baseline[i]?.[r]?.seconds ?? 0) / pass.seconds);
     process.stdout.write(
-      `${names[i]}: median ${seconds.toFixed(2)} s (min ${Math.min(...passes.map((p) => p.seconds)).toFixed(2)}, max ${Math.max(...passes.map((p) => p.seconds)).toFixed(2)}), ` +
-        `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; ${sql.toLocaleString('en-US')} SQL statements for ${touched(last.report).toLocaleString('en-US')} rows ` +
-        `(${(touched(last.report) / Math.max(sql, 1)).toFixed(1)} rows per statement): ${summary(last.queries)}\n`,
+      `  ${name}: throughput ${(theirs / ours).toFixed(2)}x (per run: ${paired.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}); ` +
+        `CPU ${(cpuTotal(results.baseline[i]) / cpuTotal(results.ours[i])).toFixed(2)}x less\n`,
     );
-    process.stdout.write(`  report: ${TYPES.map((type) => `${type} ${JSON.stringify(last.report[type])}`).join('; ')}\n`);
   }
 }
 

@@ -109,6 +109,12 @@ describe('the fact-bundle JSON Schema', () => {
     ['a Wikidata id without Q', false, edited((b) => void Object.assign(b.actors[0] ?? {}, { wikidataId: '159' }))],
     ['null where a list is required', false, edited((b) => void Object.assign(b.claims[0] ?? {}, { topics: null }))],
     ['a number as text', false, edited((b) => void Object.assign(b.claims[0] ?? {}, { text: 42 }))],
+    ['a source without text (as older bundles are)', true, edited((b) => void Reflect.deleteProperty(b.sources[0] ?? {}, 'text'))],
+    ['a blank source text', false, edited((b) => void Object.assign(b.sources[0] ?? {}, { text: ' \n ' }))],
+    ['a statement without quote (as older bundles are)', true, edited((b) => void Reflect.deleteProperty(statementAt(b, 'china-not-its-concern'), 'quote'))],
+    ['a quote with a negative offset', false, edited((b) => void Object.assign(statementAt(b, 'china-not-its-concern'), { quote: { start: -1, end: 3 } }))],
+    ['a quote with a fractional offset', false, edited((b) => void Object.assign(statementAt(b, 'china-not-its-concern'), { quote: { start: 1.5, end: 3 } }))],
+    ['a quote with an unknown field', false, edited((b) => void Object.assign(statementAt(b, 'china-not-its-concern'), { quote: { start: 1, end: 3, page: 2 } }))],
   ];
   it.each(cases)('agrees with parseBundle on %s', (_name, valid, bundle) => {
     const parsed = parseBundle(bundle);
@@ -171,7 +177,8 @@ describe(`export and import of fact bundles (${databaseLabel()})`, () => {
     expect({ ...dry, dryRun: false }).toEqual(real);
 
     const changed = copy();
-    statementAt(changed, 'china-not-its-concern').text = 'not its concern at all';
+    // Reworded, the quote no longer matches the article: its offsets go with it.
+    Object.assign(statementAt(changed, 'china-not-its-concern'), { text: 'not its concern at all', quote: null });
     const before = await dump(prisma);
     const dryUpdate = await importBundle(prisma, changed, { dryRun: true });
     expect(await dump(prisma)).toEqual(before);
@@ -186,7 +193,7 @@ describe(`export and import of fact bundles (${databaseLabel()})`, () => {
     const idBefore = await idOf('lin-reaffirms-neutrality');
 
     const changed = copy();
-    statementAt(changed, 'china-not-its-concern').text = 'not its concern (corrected quote)';
+    Object.assign(statementAt(changed, 'china-not-its-concern'), { text: 'not its concern (corrected quote)', quote: null });
     const rebuttal = statementAt(changed, 'lin-reaffirms-neutrality');
     rebuttal.stances = rebuttal.stances.map((stance) => (stance.claim === 'china-silence-tacit-support-for-russia' ? { ...stance, position: 'QUESTIONS' } : stance));
     rebuttal.respondsTo = { statement: 'china-peaceful-solutions', kind: 'CLARIFIES' };
@@ -347,6 +354,15 @@ describe(`export and import of fact bundles (${databaseLabel()})`, () => {
         edited(set('china-not-its-concern', { respondsTo: { statement: 'experts-china-position-unlikely-to-shift', kind: 'ANSWERS' } })),
         '/statements/0/respondsTo/statement',
         /cycle/,
+      ],
+      ['a direct quote that is not the quoted span', edited(set('china-not-its-concern', { quote: { start: 88, end: 104 } })), '/statements/0/quote', /exactly the quoted span/],
+      ['a quote beyond the end of the text', edited(set('china-not-its-concern', { quote: { start: 88, end: 1_000_000 } })), '/statements/0/quote/end', /at most/],
+      ['a quote that ends where it starts', edited(set('china-not-its-concern', { quote: { start: 88, end: 88 } })), '/statements/0/quote/end', /greater than start/],
+      [
+        'a new source text that no longer holds a stored quote',
+        { ...edited(() => undefined), actors: [], claims: [], statements: [], sources: [{ ...seed.sources[0], text: 'A much shorter article.' }] },
+        '/sources/0/text',
+        /statement "china-not-its-concern" quotes this source/,
       ],
       [
         'a response cycle through the database',

@@ -1,9 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { StatementCounter } from '../bench/lib/sql-proxy.js';
 import { exportBundle } from '../src/bundle/export.js';
 import { seed } from '../src/bundle/seed.js';
+import { openDatabase, type PrismaClient, splitSchema } from '../src/db.js';
 import type { App } from '../src/server.js';
+import { WriteContention } from '../src/domain/errors.js';
+import { classifyDatabaseError, databaseError } from '../src/http/database-errors.js';
+import { recordStatement, setStance } from '../src/write/statements.js';
+import { retryCounts, transact } from '../src/write/transaction.js';
 import { createTokens, executeAs, type Tokens } from './support/auth.js';
-import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
+import { createTestDatabase, databaseLabel, type TestDatabase, usingPostgres } from './support/database.js';
 import { createTestApp } from './support/graphql.js';
 
 let test: TestDatabase;
@@ -400,5 +407,197 @@ describe(`the audit log (${databaseLabel()})`, () => {
     expect(entry.after.aliases).toEqual(['detractors']);
     expect(entry.writer).toBe('test-write');
     expect(new Date(entry.at).getTime()).toBeGreaterThan(Date.now() - 10 * 60_000);
+  });
+});
+
+describe(`the fast paths of recordStatement and setStance (${databaseLabel()})`, () => {
+  /**
+   * Counts every statement the write sends between BEGIN and COMMIT, both included. On PostgreSQL, at the
+   * wire: a proxy counts Query and Execute messages of a second client of the same schema. On PGlite, Prisma's
+   * query log, which leaves BEGIN out (the wire count on PostgreSQL shows the log is one short).
+   */
+  async function counted<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<{ statements: number; logged: string[] }> {
+    if (!usingPostgres()) {
+      test.resetQueries();
+      await work(test.db.prisma);
+      return { statements: test.queries.length + 1, logged: [...test.queries] };
+    }
+    const target = new URL(splitSchema(test.url ?? '').connectionString);
+    const counter = new StatementCounter({ host: target.hostname, port: Number(target.port || 5432) });
+    const port = await counter.listen(0);
+    const proxied = new URL(test.url ?? '');
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(port);
+    const logged: string[] = [];
+    const other = await openDatabase({ kind: 'postgres', url: proxied.toString(), poolMax: 1 }, { onQuery: (sql) => logged.push(sql) });
+    onTestFinished(async () => {
+      await other.close();
+      await counter.close();
+    });
+    await other.prisma.$queryRaw`SELECT 1`;
+    counter.reset();
+    logged.length = 0;
+    await work(other.prisma);
+    return { statements: counter.statements, logged };
+  }
+
+  it('each send 4 SQL statements: BEGIN, lock-and-write, status-and-audit, COMMIT', async () => {
+    let id = '';
+    const record = await counted(async (prisma) => {
+      id = (
+        await recordStatement(prisma, 'counter', {
+          slug: 'counted-statement',
+          speaker: 'russia',
+          onBehalfOf: null,
+          text: 'Russia says the troops are not in Kursk.',
+          kind: 'PARAPHRASE',
+          saidOn: '2024-11-03',
+          venue: null,
+          source: 'article-china-north-korea-russia',
+          respondsTo: { statement: 'blinken-kursk-8000-of-10000', kind: 'REBUTS' },
+          stances: [
+            { claim: 'nk-troops-kursk-8000', position: 'DENIES' },
+            { claim: 'nk-troops-in-russia-10000', position: 'DENIES' },
+          ],
+        })
+      ).id;
+    });
+    const stance = await counted((prisma) => setStance(prisma, 'counter', id, 'china-neutral-on-ukraine-war', 'QUESTIONS'));
+    console.log(`recordStatement: ${record.statements} SQL statements; setStance: ${stance.statements} (${usingPostgres() ? 'counted at the wire' : "Prisma's log + BEGIN"})`);
+    expect(record.statements).toBe(4);
+    expect(stance.statements).toBe(4);
+    expect(record.logged).toHaveLength(3);
+    const claims = await test.db.prisma.claim.findMany({ where: { slug: { in: ['nk-troops-kursk-8000', 'china-neutral-on-ukraine-war'] } }, orderBy: { slug: 'asc' } });
+    expect(claims.map((claim) => claim.status)).toEqual(['CONTESTED', 'CONTESTED']);
+    const audit = await test.db.prisma.auditEntry.findMany({ where: { writer: 'counter' }, orderBy: { seq: 'asc' } });
+    expect(audit.map((entry) => [entry.action, entry.targetSlug])).toEqual([
+      ['recordStatement', 'counted-statement'],
+      ['setStance', 'counted-statement/china-neutral-on-ukraine-war'],
+    ]);
+  });
+});
+
+describe(`source text and quotes (${databaseLabel()})`, () => {
+  const TEXT = 'Lin said: “We will not 😀 comment on that.” Then he left the podium.';
+  const QUOTED = 'We will not 😀 comment on that.';
+  const at = TEXT.indexOf(QUOTED);
+  const RECORD = `mutation($i: RecordStatementInput!) { recordStatement(input: $i) { ${ERRORS} ... on MutationRecordStatementSuccess { data { id slug } } } }`;
+  const quoted = (slug: string, quote: { start: number; end: number } | null, extra: Record<string, unknown> = {}) => ({
+    i: { slug, speaker: 'lin-jian', text: QUOTED, kind: 'DIRECT_QUOTE', source: 'podium-transcript', quote, ...extra },
+  });
+
+  beforeAll(async () => {
+    const created = await data(tokens.write, `mutation($t: String) { createSource(input: { slug: "podium-transcript", title: "Transcript", text: $t }) { ${ERRORS} } }`, { t: TEXT });
+    expect(created.createSource.__typename).toBe('MutationCreateSourceSuccess');
+    await data(tokens.write, `mutation { createSource(input: { slug: "no-text-source", title: "Notes" }) { __typename } }`);
+  });
+
+  it('keeps the text with its SHA-256', async () => {
+    const source = await test.db.prisma.source.findUniqueOrThrow({ where: { slug: 'podium-transcript' } });
+    expect(source.text).toBe(TEXT);
+    expect(source.textSha256).toBe(createHash('sha256').update(TEXT, 'utf8').digest('hex'));
+  });
+
+  it('records a direct quote at its place in the text, counting UTF-16 code units as JavaScript does', async () => {
+    const result = await data(tokens.write, RECORD, quoted('lin-will-not-comment', { start: at, end: at + QUOTED.length }));
+    expect(result.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
+    const stored = await test.db.prisma.statement.findUniqueOrThrow({ where: { slug: 'lin-will-not-comment' } });
+    expect(TEXT.slice(stored.quoteStart ?? 0, stored.quoteEnd ?? 0)).toBe(QUOTED);
+    const exported = await exportBundle(test.db.prisma, { sources: ['podium-transcript'] });
+    expect(exported.statements.find((statement) => statement.slug === 'lin-will-not-comment')?.quote).toEqual({ start: at, end: at + QUOTED.length });
+    expect(exported.sources[0]?.text).toBe(TEXT);
+  });
+
+  it('refuses a quote that does not hold, naming the field, and writes nothing', async () => {
+    const before = await snapshot();
+    const audits = await auditCount();
+    const cases: [Record<string, unknown>, string[], RegExp][] = [
+      [quoted('q1', { start: at, end: at + QUOTED.length + 1 }), ['input', 'quote'], /exactly the quoted span/],
+      [quoted('q2', { start: at, end: TEXT.length + 5 }), ['input', 'quote', 'end'], /at most/],
+      [quoted('q3', { start: at + 5, end: at + 5 }), ['input', 'quote', 'end'], /greater than start/],
+      [quoted('q4', { start: TEXT.indexOf('😀') + 1, end: at + QUOTED.length }), ['input', 'quote', 'start'], /surrogate pair/],
+      [quoted('q5', { start: 0, end: 5 }, { source: 'no-text-source' }), ['input', 'quote'], /no text/],
+      [quoted('q6', { start: -1, end: 5 }), ['input', 'quote', 'start'], /./],
+    ];
+    for (const [variables, path, message] of cases) {
+      const result = await data(tokens.write, RECORD, variables);
+      expect(result.recordStatement.__typename, JSON.stringify(variables)).toBe('ValidationError');
+      expect(result.recordStatement.issues).toContainEqual({ path, message: expect.stringMatching(message) });
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+  });
+
+  it('lets a paraphrase point at a passage in other words', async () => {
+    const result = await data(tokens.write, RECORD, { i: { slug: 'lin-declines', speaker: 'lin-jian', text: 'Lin declined to comment.', kind: 'PARAPHRASE', source: 'podium-transcript', quote: { start: 0, end: TEXT.indexOf('Then') } } });
+    expect(result.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
+  });
+
+  it('refuses a new source text or statement text that a stored quote no longer matches', async () => {
+    const source = await idOf('source', 'podium-transcript');
+    const statement = await idOf('statement', 'lin-will-not-comment');
+    const UPDATE_SOURCE = `mutation($id: ID!, $t: String) { updateSource(id: $id, input: { text: $t }) { ${ERRORS} } }`;
+    const shorter = await data(tokens.write, UPDATE_SOURCE, { id: source, t: TEXT.slice(0, 30) });
+    expect(shorter.updateSource.issues).toContainEqual({ path: ['input', 'text'], message: expect.stringMatching(/"lin-will-not-comment" quotes this source/) });
+    expect(shorter.updateSource.issues.every((issue: { path: string[] }) => issue.path.join('.') === 'input.text')).toBe(true);
+    const longer = await data(tokens.write, UPDATE_SOURCE, { id: source, t: `${TEXT} Questions followed.` });
+    expect(longer.updateSource.__typename).toBe('MutationUpdateSourceSuccess');
+    expect((await test.db.prisma.source.findUniqueOrThrow({ where: { slug: 'podium-transcript' } })).textSha256).toBe(createHash('sha256').update(`${TEXT} Questions followed.`, 'utf8').digest('hex'));
+    const UPDATE = `mutation($id: ID!, $i: UpdateStatementInput!) { updateStatement(id: $id, input: $i) { ${ERRORS} ... on MutationUpdateStatementSuccess { data { text } } } }`;
+    const reworded = await data(tokens.write, UPDATE, { id: statement, i: { text: 'We will not comment.' } });
+    expect(reworded.updateStatement.issues).toEqual([{ path: ['input', 'quote'], message: expect.stringMatching(/exactly the quoted span/) }]);
+    const unquoted = await data(tokens.write, UPDATE, { id: statement, i: { text: 'We will not comment.', quote: null } });
+    expect(unquoted.updateStatement.data).toEqual({ text: 'We will not comment.' });
+  });
+});
+
+describe(`deadlocks and serialization failures (${databaseLabel()})`, () => {
+  const deadlock = () =>
+    Object.assign(new Error('Raw query failed. Code: `40P01`. Message: `deadlock detected`'), {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { originalCode: '40P01', kind: 'TransactionWriteConflict' } } },
+    });
+
+  it('runs the whole transaction again, and gives up after the last attempt with a WriteContention', async () => {
+    let attempts = 0;
+    const before = { ...retryCounts };
+    const answer = await transact(test.db.prisma, async (tx) => {
+      attempts += 1;
+      await tx.actor.count();
+      if (attempts < 3) throw deadlock();
+      return 'written';
+    });
+    expect(answer).toBe('written');
+    expect(attempts).toBe(3);
+    expect(retryCounts.retries - before.retries).toBe(2);
+
+    attempts = 0;
+    const spent = await transact(
+      test.db.prisma,
+      async () => {
+        attempts += 1;
+        throw Object.assign(new Error('could not serialize access'), { code: 'P2034' });
+      },
+      { attempts: 4 },
+    ).catch((error: unknown) => error);
+    expect(spent).toBeInstanceOf(WriteContention);
+    expect(attempts).toBe(4);
+    expect(retryCounts.exhausted - before.exhausted).toBe(1);
+
+    attempts = 0;
+    const plain = await transact(test.db.prisma, async () => {
+      attempts += 1;
+      throw new Error('a bug, not a race');
+    }).catch((error: unknown) => error);
+    expect((plain as Error).message).toBe('a bug, not a race');
+    expect(attempts).toBe(1);
+  });
+
+  it('reaches the client as a retryable SERVICE_UNAVAILABLE with Retry-After, never an internal error', () => {
+    const failure = classifyDatabaseError(new WriteContention(6, { cause: deadlock() }));
+    expect(failure).toBe('contention');
+    const error = databaseError(failure ?? 'unavailable');
+    expect(error.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503, headers: { 'Retry-After': '1' } } });
+    expect(error.message).toMatch(/nothing was written; retry/);
   });
 });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactBundle } from '../src/bundle/format.js';
 import { isEmpty, SEED_DIR, seed } from '../src/bundle/seed.js';
+import { withArticle } from '../scripts/seed-quotes.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 
 const bundle: FactBundle = JSON.parse(await readFile(join(SEED_DIR, 'china-north-korea-russia.bundle.json'), 'utf8'));
@@ -49,6 +51,24 @@ describe('the article as seed data', () => {
     expect(withQid).toEqual(CERTAIN_QIDS);
   });
 
+  it('keeps the article as its source’s text, and every direct quote’s place in it', () => {
+    expect(bundle.sources[0]?.text).toBe(article);
+    const quotes = bundle.statements.filter((statement) => statement.kind === 'DIRECT_QUOTE');
+    expect(quotes.length).toBeGreaterThanOrEqual(5);
+    for (const statement of quotes) {
+      expect(statement.quote, statement.slug).toBeTruthy();
+      expect(article.slice(statement.quote?.start, statement.quote?.end), statement.slug).toBe(statement.text);
+    }
+    for (const statement of bundle.statements.filter((entry) => entry.kind !== 'DIRECT_QUOTE')) expect(statement.quote, statement.slug).toBeNull();
+    // “silence” occurs twice in the article; the quoted occurrence is the one inside quote marks.
+    const silence = bundle.statements.find((statement) => statement.slug === 'zelenskyy-china-silence');
+    expect(article.slice((silence?.quote?.start ?? 0) - 1, (silence?.quote?.end ?? 0) + 1)).toBe('“silence”');
+  });
+
+  it('is what scripts/seed-quotes.ts makes of it (offsets computed, not typed)', () => {
+    expect(withArticle(bundle, article)).toEqual(bundle);
+  });
+
   it('invents no URL, publisher or date for the source', () => {
     expect(bundle.sources).toHaveLength(1);
     expect(bundle.sources[0]).toMatchObject({ url: null, publisher: null, publishedOn: null });
@@ -77,6 +97,12 @@ describe(`seeding (${databaseLabel()})`, () => {
     expect(lin[0]?.kind).toBe('DIRECT_QUOTE');
     expect(lin[0]?.onBehalfOf?.slug).toBe('china');
     expect(await test.db.prisma.claim.count({ where: { status: 'CONTESTED' } })).toBeGreaterThanOrEqual(1);
+    const source = await test.db.prisma.source.findFirstOrThrow();
+    expect(source.text).toBe(article);
+    expect(source.textSha256).toBe(createHash('sha256').update(article, 'utf8').digest('hex'));
+    const quoted = await test.db.prisma.statement.findMany({ where: { quoteStart: { not: null } } });
+    expect(quoted.length).toBe(bundle.statements.filter((statement) => statement.quote).length);
+    for (const statement of quoted) expect(article.slice(statement.quoteStart ?? 0, statement.quoteEnd ?? 0)).toBe(statement.text);
   });
 
   it('is idempotent: a second run changes nothing', async () => {

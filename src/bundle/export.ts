@@ -1,7 +1,7 @@
 import { chunk } from '../domain/chunk.js';
-import { formatIsoDate } from '../domain/dates.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { BUNDLE_FORMAT, type BundleActor, type BundleClaim, type BundleSource, type BundleStatement, type FactBundle } from './format.js';
+import { actorEntry, claimEntry, slugLookup, sourceEntry, statementEntry } from './entries.js';
+import { BUNDLE_FORMAT, type FactBundle } from './format.js';
 
 /**
  * What to export: the subgraph around these records, or everything when no slug is given.
@@ -35,7 +35,7 @@ type Db = Prisma.TransactionClient;
 
 export const EXPORT_PAGE = 1_000;
 
-const sourceSelect = { id: true, slug: true, title: true, url: true, publisher: true, publishedOn: true } satisfies Prisma.SourceSelect;
+const sourceSelect = { id: true, slug: true, title: true, url: true, publisher: true, publishedOn: true, text: true } satisfies Prisma.SourceSelect;
 const actorSelect = {
   id: true,
   slug: true,
@@ -64,6 +64,8 @@ const statementSelect = {
   retractedAt: true,
   retractedBy: true,
   retractionReason: true,
+  quoteStart: true,
+  quoteEnd: true,
   stances: { select: { id: true, claimId: true, position: true }, orderBy: { id: 'asc' } },
 } satisfies Prisma.StatementSelect;
 
@@ -88,7 +90,6 @@ export interface SelectionSeeds {
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const isoDate = (value: Date | null) => (value === null ? null : formatIsoDate(value));
 
 export const isEmptySelection = (selection: BundleSelection | undefined) =>
   !selection || [selection.actors, selection.sources, selection.claims].every((slugs) => !slugs || slugs.length === 0);
@@ -239,69 +240,16 @@ function orderActors(actors: Map<string, ActorRow>): ActorRow[] {
 }
 
 function assemble(rows: Rows): FactBundle {
-  const slugOf = <T extends { slug: string }>(map: Map<string, T>, id: string, what: string) => {
-    const row = map.get(id);
-    if (!row) throw new Error(`export is inconsistent: ${what} ${id} is referenced but was not read`);
-    return row.slug;
-  };
   const byCreation = <T extends { id: string }>(map: Map<string, T>) => [...map.values()].sort((a, b) => compare(a.id, b.id));
-
-  const sources = byCreation(rows.sources).map(
-    (source): BundleSource => ({
-      slug: source.slug,
-      title: source.title,
-      url: source.url,
-      publisher: source.publisher,
-      publishedOn: isoDate(source.publishedOn),
-    }),
-  );
-  const actors = orderActors(rows.actors).map(
-    (actor): BundleActor => ({
-      slug: actor.slug,
-      name: actor.name,
-      kind: actor.kind,
-      aliases: actor.aliases,
-      description: actor.description,
-      wikidataId: actor.wikidataId,
-      affiliations: actor.affiliations
-        .map((f) => ({ actor: slugOf(rows.actors, f.organizationId, 'actor'), role: f.role, from: isoDate(f.from), until: isoDate(f.until) }))
-        .sort((a, b) => compare(a.actor, b.actor) || compare(a.role, b.role)),
-    }),
-  );
-  const claims = byCreation(rows.claims).map(
-    (claim): BundleClaim => ({
-      slug: claim.slug,
-      text: claim.text,
-      topics: claim.topics,
-      source: claim.sourceId ? slugOf(rows.sources, claim.sourceId, 'source') : null,
-    }),
-  );
-  const statements = [...rows.statements.values()]
-    .sort((a, b) => a.seq - b.seq)
-    .map((statement): BundleStatement => {
-      if (statement.respondsToId && !statement.responseKind) {
-        throw new Error(`statement "${statement.slug}" responds to another without a response kind: a bundle cannot express that`);
-      }
-      return {
-        slug: statement.slug,
-        speaker: slugOf(rows.actors, statement.speakerId, 'actor'),
-        onBehalfOf: statement.onBehalfOfId ? slugOf(rows.actors, statement.onBehalfOfId, 'actor') : null,
-        text: statement.text,
-        kind: statement.kind,
-        saidOn: isoDate(statement.saidOn),
-        venue: statement.venue,
-        source: slugOf(rows.sources, statement.sourceId, 'source'),
-        respondsTo:
-          statement.respondsToId && statement.responseKind
-            ? { statement: slugOf(rows.statements, statement.respondsToId, 'statement'), kind: statement.responseKind }
-            : null,
-        stances: statement.stances.map((stance) => ({ claim: slugOf(rows.claims, stance.claimId, 'claim'), position: stance.position })),
-        ...(statement.retractedAt
-          ? { retraction: { at: statement.retractedAt.toISOString(), by: statement.retractedBy ?? '', reason: statement.retractionReason ?? '' } }
-          : {}),
-      };
-    });
-  return { format: BUNDLE_FORMAT, sources, actors, claims, statements };
+  const actor = slugLookup(rows.actors, 'actor');
+  const slugs = { actor, source: slugLookup(rows.sources, 'source'), statement: slugLookup(rows.statements, 'statement'), claim: slugLookup(rows.claims, 'claim') };
+  return {
+    format: BUNDLE_FORMAT,
+    sources: byCreation(rows.sources).map(sourceEntry),
+    actors: orderActors(rows.actors).map((row) => actorEntry(row, row.affiliations, actor)),
+    claims: byCreation(rows.claims).map((row) => claimEntry(row, slugs.source)),
+    statements: [...rows.statements.values()].sort((a, b) => a.seq - b.seq).map((row) => statementEntry(row, row.stances, slugs)),
+  };
 }
 
 /** Reads inside one REPEATABLE READ transaction, so that a long export sees one consistent snapshot. */

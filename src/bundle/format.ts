@@ -34,12 +34,17 @@ export const actorSchema = z.strictObject({
   affiliations: z.array(affiliationSchema).max(1_000),
 });
 
+/** Longest source text kept, in UTF-16 code units. */
+export const MAX_SOURCE_TEXT = 1_000_000;
+
 export const sourceSchema = z.strictObject({
   slug,
   title: text(1_000),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable(),
   publisher: text(300).nullable(),
   publishedOn: isoDate,
+  /** The full text, kept as given (not trimmed): quotes are offsets into it. Left out: the stored text stays. */
+  text: z.string().regex(/\S/, 'must not be blank (use null for no text)').max(MAX_SOURCE_TEXT).nullable().optional(),
 });
 
 export const claimSchema = z.strictObject({
@@ -65,6 +70,14 @@ export const statementSchema = z.strictObject({
   source: slug,
   respondsTo: z.strictObject({ statement: slug, kind: enumOf(ResponseKind) }).nullable(),
   stances: z.array(stanceSchema).max(1_000),
+  /**
+   * Where the source's text quotes the statement: offsets in UTF-16 code units (as JavaScript counts), end
+   * exclusive. Left out: the stored offsets stay.
+   */
+  quote: z
+    .strictObject({ start: z.number().int().min(0), end: z.number().int().min(0) })
+    .nullable()
+    .optional(),
   /** Present only on a retracted statement. */
   retraction: z
     .strictObject({
@@ -101,6 +114,13 @@ export const pointer = (path: readonly PropertyKey[]) =>
 
 export type ParseResult = { ok: true; bundle: FactBundle } | { ok: false; issues: BundleIssue[] };
 
+export class BundleError extends Error {
+  constructor(readonly issues: BundleIssue[]) {
+    super(`The bundle is invalid: ${issues.length} problem${issues.length === 1 ? '' : 's'}, first at ${issues[0]?.path || '/'}: ${issues[0]?.message ?? ''}`);
+    this.name = 'BundleError';
+  }
+}
+
 /** Checks the shape of a bundle: fields, types, enums; references are checked on import. */
 export function parseBundle(input: unknown): ParseResult {
   const result = bundleSchema.safeParse(input);
@@ -114,6 +134,34 @@ export function parseBundle(input: unknown): ParseResult {
   };
 }
 
+function duplicateSlugs(bundle: FactBundle): BundleIssue[] {
+  const issues: BundleIssue[] = [];
+  for (const type of ['sources', 'actors', 'claims', 'statements'] as const) {
+    const seen = new Map<string, number>();
+    bundle[type].forEach((record, index) => {
+      const first = seen.get(record.slug);
+      if (first === undefined) seen.set(record.slug, index);
+      else issues.push({ path: `/${type}/${index}/slug`, message: `duplicate slug "${record.slug}", already used at /${type}/${first}` });
+    });
+  }
+  return issues;
+}
+
+/** A bundle checked for shape and for slugs used twice; references are checked when it is written. */
+export function validBundle(input: unknown): FactBundle {
+  const parsed = parseBundle(input);
+  if (!parsed.ok) throw new BundleError(parsed.issues);
+  const duplicates = duplicateSlugs(parsed.bundle);
+  if (duplicates.length > 0) throw new BundleError(duplicates);
+  return parsed.bundle;
+}
+
+export function emptyBundle(parts: Partial<Omit<FactBundle, 'format'>> = {}): FactBundle {
+  return { format: BUNDLE_FORMAT, sources: [], actors: [], claims: [], statements: [], ...parts };
+}
+
 export function bundleJsonSchema() {
   return z.toJSONSchema(bundleSchema, { target: 'draft-2020-12' });
 }
+
+export type BundleQuote = NonNullable<BundleStatement['quote']>;

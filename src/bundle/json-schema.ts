@@ -65,7 +65,8 @@ export function factBundleJsonSchema(): JsonObject {
       '(who said what, in which source, on whose behalf, in answer to which statement, with a stance on which claims). ' +
       'Records refer to each other by slug. This schema checks the shape of a bundle; the importer also checks what ' +
       'a schema cannot: that every slug reference resolves (in the bundle or the database), that slugs are unique ' +
-      'per type, and that no statement responds to itself or closes a response cycle.',
+      'per type, that no statement responds to itself or closes a response cycle, and that every quote lies inside ' +
+      "its source's text (offsets in UTF-16 code units, end exclusive), a DIRECT_QUOTE being exactly that span.",
     ...body,
   };
 }

@@ -4,7 +4,6 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { type BundleIssue, parseBundle } from '../bundle/format.js';
 import { BundleError, type ImportReport, importBundle } from '../bundle/import.js';
-import { audit } from '../write/transaction.js';
 import { CliError, errorMessage, openConfiguredDatabase } from './database.js';
 
 const USAGE = 'Usage: npm run import -- <file.json | -> [--dry-run] [--json]';
@@ -84,10 +83,7 @@ async function main(argv: string[]): Promise<number> {
     database = await openConfiguredDatabase();
     const started = performance.now();
     const writer = `cli:${userInfo().username}`;
-    const report = await importBundle(database.db.prisma, parsed.bundle, {
-      dryRun,
-      afterWrite: (tx, written) => audit(tx, writer, { action: 'importBundle', targetType: 'Bundle', after: written }),
-    });
+    const report = await importBundle(database.db.prisma, parsed.bundle, { dryRun, writer });
     const seconds = (performance.now() - started) / 1000;
     if (json) {
       process.stdout.write(`${JSON.stringify({ ok: true, ...report }, null, 2)}\n`);

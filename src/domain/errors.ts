@@ -31,3 +31,17 @@ export class Conflict extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * A write that kept losing to concurrent writes (deadlocks, serialization failures) after every retry:
+ * nothing was written, and the same request may well succeed in a moment.
+ */
+export class WriteContention extends Error {
+  constructor(
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`The write lost to concurrent writes ${attempts} times in a row; nothing was written`, options);
+    this.name = 'WriteContention';
+  }
+}

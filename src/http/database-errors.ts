@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 
-export type DatabaseFailure = 'unavailable' | 'timeout' | 'invalid';
+export type DatabaseFailure = 'unavailable' | 'timeout' | 'invalid' | 'contention';
 
 /** Prisma's codes for "could not talk to the database": unreachable, timed out, closed, pool exhausted, refused us. */
 const UNAVAILABLE_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P1008', 'P1010', 'P1011', 'P1017', 'P2024']);
@@ -27,6 +27,8 @@ const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to c
 const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null && key in value ? (value as Record<string, unknown>)[key] : undefined);
 
 function classifyOne(error: unknown): DatabaseFailure | undefined {
+  // The write path retried deadlocks and serialization failures and gave up (WriteContention).
+  if (field(error, 'name') === 'WriteContention') return 'contention';
   const code = field(error, 'code');
   const adapterCause = field(field(field(error, 'meta'), 'driverAdapterError'), 'cause') ?? field(field(error, 'cause'), 'cause');
   const kind = field(adapterCause, 'kind') ?? field(field(error, 'cause'), 'kind');
@@ -52,8 +54,9 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
   return undefined;
 }
 
-/** How long clients should wait before retrying while the database is away. */
+/** How long clients should wait before retrying while the database is away, or after losing to other writers. */
 const RETRY_AFTER_SECONDS = 2;
+const CONTENTION_RETRY_AFTER_SECONDS = 1;
 
 /** The masked error a client sees for a database failure: what happened and what to do, nothing about where. */
 export function databaseError(failure: DatabaseFailure, original?: GraphQLError): GraphQLError {
@@ -62,6 +65,13 @@ export function databaseError(failure: DatabaseFailure, original?: GraphQLError)
       nodes: original?.nodes,
       path: original?.path,
       extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  if (failure === 'contention') {
+    return createGraphQLError('Too many writes to the same records at once: nothing was written; retry shortly', {
+      nodes: original?.nodes,
+      path: original?.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503, headers: { 'Retry-After': String(CONTENTION_RETRY_AFTER_SECONDS) } } },
     });
   }
   return failure === 'timeout'

@@ -1,82 +1,42 @@
-import { BUNDLE_FORMAT, type BundleActor, type BundleClaim, type BundleSource, type BundleStatement, type FactBundle } from '../bundle/format.js';
-import { formatIsoDate } from '../domain/dates.js';
+import { actorEntry, claimEntry, slugLookup, sourceEntry, statementEntry } from '../bundle/entries.js';
+import type { BundleActor, BundleClaim, BundleSource, BundleStatement } from '../bundle/format.js';
 import type { Tx } from './transaction.js';
 
-/** Records as fact-bundle entries: the shape writes go through, and what the audit log keeps. */
-const iso = (date: Date | null) => (date ? formatIsoDate(date) : null);
+/** A record's bundle entry, read through Prisma: what the audit log keeps as before and after. */
+const slugMap = (rows: ({ id: string; slug: string } | null | undefined)[]) => new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
 
-export function bundleOf(parts: Partial<Omit<FactBundle, 'format'>>): FactBundle {
-  return { format: BUNDLE_FORMAT, sources: [], actors: [], claims: [], statements: [], ...parts };
-}
-
-export async function actorEntry(tx: Tx, where: { id: string } | { slug: string }): Promise<(BundleActor & { id: string }) | null> {
-  const actor = await tx.actor.findUnique({
-    where,
-    include: { affiliations: { include: { organization: { select: { slug: true } } }, orderBy: { id: 'asc' } } },
-  });
+export async function loadActorEntry(tx: Tx, id: string): Promise<BundleActor | null> {
+  const actor = await tx.actor.findUnique({ where: { id }, include: { affiliations: { include: { organization: { select: { id: true, slug: true } } } } } });
   if (!actor) return null;
-  return {
-    id: actor.id,
-    slug: actor.slug,
-    name: actor.name,
-    kind: actor.kind,
-    aliases: actor.aliases,
-    description: actor.description,
-    wikidataId: actor.wikidataId,
-    affiliations: actor.affiliations.map((affiliation) => ({
-      actor: affiliation.organization.slug,
-      role: affiliation.role,
-      from: iso(affiliation.from),
-      until: iso(affiliation.until),
-    })),
-  };
+  return actorEntry(actor, actor.affiliations, slugLookup(slugMap(actor.affiliations.map((f) => f.organization)), 'actor'));
 }
 
-export async function sourceEntry(tx: Tx, where: { id: string } | { slug: string }): Promise<(BundleSource & { id: string }) | null> {
-  const source = await tx.source.findUnique({ where });
-  if (!source) return null;
-  return { id: source.id, slug: source.slug, title: source.title, url: source.url, publisher: source.publisher, publishedOn: iso(source.publishedOn) };
+export async function loadSourceEntry(tx: Tx, id: string): Promise<BundleSource | null> {
+  const source = await tx.source.findUnique({ where: { id } });
+  return source && sourceEntry(source);
 }
 
-export async function claimEntry(tx: Tx, where: { id: string } | { slug: string }): Promise<(BundleClaim & { id: string }) | null> {
-  const claim = await tx.claim.findUnique({ where, include: { source: { select: { slug: true } } } });
-  if (!claim) return null;
-  return { id: claim.id, slug: claim.slug, text: claim.text, topics: claim.topics, source: claim.source?.slug ?? null };
+export async function loadClaimEntry(tx: Tx, id: string): Promise<BundleClaim | null> {
+  const claim = await tx.claim.findUnique({ where: { id }, include: { source: { select: { id: true, slug: true } } } });
+  return claim && claimEntry(claim, slugLookup(slugMap([claim.source]), 'source'));
 }
 
-export async function statementEntry(
-  tx: Tx,
-  where: { id: string } | { slug: string },
-): Promise<(BundleStatement & { id: string; retractedAt: Date | null }) | null> {
+export async function loadStatementEntry(tx: Tx, id: string): Promise<BundleStatement | null> {
   const statement = await tx.statement.findUnique({
-    where,
+    where: { id },
     include: {
-      speaker: { select: { slug: true } },
-      onBehalfOf: { select: { slug: true } },
-      source: { select: { slug: true } },
-      respondsTo: { select: { slug: true } },
-      stances: { include: { claim: { select: { slug: true } } }, orderBy: { id: 'asc' } },
+      speaker: { select: { id: true, slug: true } },
+      onBehalfOf: { select: { id: true, slug: true } },
+      source: { select: { id: true, slug: true } },
+      respondsTo: { select: { id: true, slug: true } },
+      stances: { include: { claim: { select: { id: true, slug: true } } }, orderBy: { id: 'asc' } },
     },
   });
   if (!statement) return null;
-  return {
-    id: statement.id,
-    retractedAt: statement.retractedAt,
-    slug: statement.slug,
-    speaker: statement.speaker.slug,
-    onBehalfOf: statement.onBehalfOf?.slug ?? null,
-    text: statement.text,
-    kind: statement.kind,
-    saidOn: iso(statement.saidOn),
-    venue: statement.venue,
-    source: statement.source.slug,
-    respondsTo: statement.respondsTo && statement.responseKind ? { statement: statement.respondsTo.slug, kind: statement.responseKind } : null,
-    stances: statement.stances.map((stance) => ({ claim: stance.claim.slug, position: stance.position })),
-  };
-}
-
-/** Drops the database id so an entry can go back into a bundle. */
-export function withoutId<T extends { id: string }>(entry: T): Omit<T, 'id'> {
-  const { id: _id, ...rest } = entry;
-  return rest;
+  return statementEntry(statement, statement.stances, {
+    actor: slugLookup(slugMap([statement.speaker, statement.onBehalfOf]), 'actor'),
+    source: slugLookup(slugMap([statement.source]), 'source'),
+    statement: slugLookup(slugMap([statement.respondsTo]), 'statement'),
+    claim: slugLookup(slugMap(statement.stances.map((stance) => stance.claim)), 'claim'),
+  });
 }

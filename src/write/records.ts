@@ -1,12 +1,13 @@
-import type { BundleActor, BundleClaim, BundleSource } from '../bundle/format.js';
-import { applyBundle } from '../bundle/import.js';
+import { type BundleActor, type BundleClaim, type BundleSource, emptyBundle, type FactBundle, validBundle } from '../bundle/format.js';
 import { actorSearchText } from '../domain/actors.js';
-import { refreshClaimStatuses } from '../domain/claims.js';
 import { formatIsoDate } from '../domain/dates.js';
 import { Conflict, NotFound, ValidationFailure } from '../domain/errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { actorEntry, bundleOf, claimEntry, sourceEntry, withoutId } from './entries.js';
-import { audit, type Tx, write } from './transaction.js';
+import type { Actor, Affiliation, Claim, PrismaClient, Source } from '../generated/prisma/client.js';
+import { lockClaimsForStatus, lockKeys, lockRows, lockStatementsOfActor } from '../sql/write/locks.js';
+import { refreshClaimStatuses } from '../sql/write/status.js';
+import { applyRecords, type RecordType } from './apply.js';
+import { loadActorEntry, loadClaimEntry, loadSourceEntry } from './entries.js';
+import { audit, type Tx, validInput, write } from './transaction.js';
 
 /** A partial update: undefined leaves a field as it is, null clears it. */
 export type Patch<T> = { [K in keyof T]?: T[K] | undefined };
@@ -14,78 +15,110 @@ export type Patch<T> = { [K in keyof T]?: T[K] | undefined };
 const defined = <T extends object>(patch: Patch<T>) =>
   Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 
-async function mustBeNew(exists: Promise<unknown>, type: string, slug: string) {
-  if (await exists) throw new Conflict(`A ${type} with slug "${slug}" already exists`, 'slug');
-}
+const TABLE = { Actor: 'actor', Source: 'source', Claim: 'claim' } as const;
+const PART = { Actor: 'actors', Source: 'sources', Claim: 'claims' } as const;
 
-export async function createActor(prisma: PrismaClient, writer: string, input: BundleActor): Promise<string> {
+/** The row as the write left it, read inside its transaction: the answer never depends on a later read. */
+type ReadBack<R> = (tx: Tx, id: string) => Promise<R>;
+const actorRow: ReadBack<Actor> = (tx, id) => tx.actor.findUniqueOrThrow({ where: { id } });
+const sourceRow: ReadBack<Source> = (tx, id) => tx.source.findUniqueOrThrow({ where: { id } });
+const claimRow: ReadBack<Claim> = (tx, id) => tx.claim.findUniqueOrThrow({ where: { id } });
+
+/** Creates one record through the write engine: a slug in use, now or by a writer racing this one, is a ConflictError. */
+async function create<R>(prisma: PrismaClient, writer: string, type: 'Actor' | 'Source' | 'Claim', bundle: FactBundle, readBack: ReadBack<R>): Promise<R> {
   return write(prisma, async (tx) => {
-    await mustBeNew(tx.actor.findUnique({ where: { slug: input.slug } }), 'actor', input.slug);
-    await applyBundle(tx, bundleOf({ actors: [input] }));
-    const created = await actorEntry(tx, { slug: input.slug });
-    await audit(tx, writer, { action: 'createActor', targetType: 'Actor', targetId: created?.id, targetSlug: input.slug, after: input });
-    return created?.id ?? '';
+    const applied = await applyRecords(tx, bundle, { mode: 'create' });
+    const change = applied.changes.find((entry) => entry.type === type);
+    if (!change) throw new Error(`create${type}: nothing was created`);
+    await audit(tx, writer, { action: `create${type}`, targetType: type, targetId: change.id, targetSlug: change.slug, after: change.after });
+    return readBack(tx, change.id);
   });
 }
 
-export async function updateActor(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleActor, 'slug' | 'affiliations'>>): Promise<string> {
+/** Locks one record, applies the patch to what it is now, writes it through the engine, and audits exactly what is stored. */
+async function update<R, E extends { slug: string }>(
+  prisma: PrismaClient,
+  writer: string,
+  type: 'Actor' | 'Source' | 'Claim',
+  id: string,
+  load: (tx: Tx, id: string) => Promise<E | null>,
+  patch: Patch<Omit<E, 'slug'>>,
+  readBack: ReadBack<R>,
+): Promise<R> {
   return write(prisma, async (tx) => {
-    const before = await actorEntry(tx, { id });
-    if (!before) throw new NotFound('Actor', id);
-    const after = { ...withoutId(before), ...defined(patch) };
-    await applyBundle(tx, bundleOf({ actors: [after] }));
-    await audit(tx, writer, { action: 'updateActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before: withoutId(before), after });
-    return id;
+    const [row] = await lockRows(tx, TABLE[type], 'id', [id], 'NO KEY UPDATE');
+    const before = row && (await load(tx, id));
+    if (!before) throw new NotFound(type, id);
+    const after = { ...before, ...defined(patch) };
+    const applied = await applyRecords(tx, validBundle(emptyBundle({ [PART[type]]: [after] })), { mode: 'upsert' });
+    const stored = applied.changes.find((change) => change.type === (type as RecordType))?.after ?? before;
+    await audit(tx, writer, { action: `update${type}`, targetType: type, targetId: id, targetSlug: before.slug, before, after: stored });
+    return readBack(tx, id);
   });
 }
 
+export const createActor = (prisma: PrismaClient, writer: string, input: BundleActor) => create(prisma, writer, 'Actor', validInput({ actors: [input] }), actorRow);
+export const createSource = (prisma: PrismaClient, writer: string, input: BundleSource) => create(prisma, writer, 'Source', validInput({ sources: [input] }), sourceRow);
+export const createClaim = (prisma: PrismaClient, writer: string, input: BundleClaim) => create(prisma, writer, 'Claim', validInput({ claims: [input] }), claimRow);
+
+export const updateActor = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleActor, 'slug' | 'affiliations'>>) =>
+  update(prisma, writer, 'Actor', id, loadActorEntry, patch, actorRow);
+export const updateSource = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleSource, 'slug'>>) =>
+  update(prisma, writer, 'Source', id, loadSourceEntry, patch, sourceRow);
+export const updateClaim = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleClaim, 'slug'>>) =>
+  update(prisma, writer, 'Claim', id, loadClaimEntry, patch, claimRow);
+
+/** Locked FOR UPDATE first: a statement naming the actor (it holds FOR KEY SHARE) is either seen here or waits and then fails. */
 export async function deleteActor(prisma: PrismaClient, writer: string, id: string): Promise<string> {
   return write(prisma, async (tx) => {
-    const before = await actorEntry(tx, { id });
+    const [row] = await lockRows(tx, 'actor', 'id', [id], 'UPDATE');
+    const before = row && (await loadActorEntry(tx, id));
     if (!before) throw new NotFound('Actor', id);
     const statements = await tx.statement.count({ where: { OR: [{ speakerId: id }, { onBehalfOfId: id }] } });
     if (statements > 0) {
       throw new Conflict(`Actor "${before.slug}" is named in ${statements} statement(s): merge it into another actor instead of deleting it`);
     }
     await tx.actor.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before: withoutId(before) });
+    await audit(tx, writer, { action: 'deleteActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before });
     return id;
   });
 }
 
 /**
  * Folds a duplicate actor into another: its statements, spoken or represented, and its affiliations
- * move over; its slug, name and aliases become aliases of the survivor; then it is deleted.
+ * move over; its slug, name and aliases become aliases of the survivor; then it is deleted. Both actors are
+ * locked FOR UPDATE (no statement can come to name the duplicate meanwhile), then its statements, then the
+ * claims they take a stance on, whose status is recomputed last.
  */
-export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<string> {
+export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<Actor> {
   if (intoId === fromId) throw new ValidationFailure([{ path: ['from'], message: 'an actor cannot be merged into itself' }]);
   return write(prisma, async (tx) => {
-    const [into, from] = await Promise.all([tx.actor.findUnique({ where: { id: intoId } }), tx.actor.findUnique({ where: { id: fromId } })]);
+    const locked = await lockRows(tx, 'actor', 'id', [intoId, fromId], 'UPDATE');
+    const into = locked.find((row) => row.id === intoId);
+    const from = locked.find((row) => row.id === fromId);
     if (!into) throw new NotFound('Actor', intoId);
     if (!from) throw new NotFound('Actor', fromId);
-    const [intoBefore, fromBefore] = await Promise.all([actorEntry(tx, { id: intoId }), actorEntry(tx, { id: fromId })]);
-    const claims = await tx.stance.findMany({
-      where: { statement: { OR: [{ speakerId: fromId }, { onBehalfOfId: fromId }] } },
-      select: { claimId: true },
-    });
-    await tx.statement.updateMany({ where: { speakerId: fromId }, data: { speakerId: intoId } });
-    await tx.statement.updateMany({ where: { onBehalfOfId: fromId }, data: { onBehalfOfId: intoId } });
-    await tx.statement.updateMany({ where: { speakerId: intoId, onBehalfOfId: intoId }, data: { onBehalfOfId: null } });
+    const [intoBefore, fromBefore] = [await loadActorEntry(tx, intoId), await loadActorEntry(tx, fromId)];
+    const moved = (await lockStatementsOfActor(tx, fromId)).map((row) => row.id);
+    const claimIds = await lockClaimsForStatus(tx, [], moved);
+    await tx.statement.updateMany({ where: { id: { in: moved }, speakerId: fromId }, data: { speakerId: intoId } });
+    await tx.statement.updateMany({ where: { id: { in: moved }, onBehalfOfId: fromId }, data: { onBehalfOfId: intoId } });
+    await tx.statement.updateMany({ where: { id: { in: moved }, speakerId: intoId, onBehalfOfId: intoId }, data: { onBehalfOfId: null } });
     await moveAffiliations(tx, fromId, intoId);
     const aliases = [...new Set([...into.aliases, from.name, from.slug, ...from.aliases])].filter((alias) => alias !== into.name);
     const wikidataId = into.wikidataId ?? from.wikidataId;
     await tx.actor.delete({ where: { id: fromId } });
-    await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
-    await refreshClaimStatuses(tx, claims.map((stance) => stance.claimId));
+    const merged = await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
+    await refreshClaimStatuses(tx, claimIds);
     await audit(tx, writer, {
       action: 'mergeActors',
       targetType: 'Actor',
       targetId: intoId,
       targetSlug: into.slug,
-      before: { into: intoBefore && withoutId(intoBefore), from: fromBefore && withoutId(fromBefore) },
-      after: { ...(intoBefore && withoutId(intoBefore)), aliases, wikidataId },
+      before: { into: intoBefore, from: fromBefore },
+      after: await loadActorEntry(tx, intoId),
     });
-    return intoId;
+    return merged;
   });
 }
 
@@ -127,22 +160,30 @@ const affiliationAudit = (row: { role: string; from: Date | null; until: Date | 
   until: row.until && formatIsoDate(row.until),
 });
 
-export async function createAffiliation(prisma: PrismaClient, writer: string, input: AffiliationInput): Promise<string> {
+/** An actor's affiliations change under its lock (FOR NO KEY UPDATE), as an import replacing them takes it. */
+export async function createAffiliation(prisma: PrismaClient, writer: string, input: AffiliationInput): Promise<Affiliation> {
   checkAffiliation(input);
+  if (input.actor === input.organization) throw new ValidationFailure([{ path: ['input', 'organization'], message: 'an actor cannot be affiliated with itself' }]);
   return write(prisma, async (tx) => {
-    const [actor, organization] = await Promise.all([
-      tx.actor.findUnique({ where: { slug: input.actor } }),
-      tx.actor.findUnique({ where: { slug: input.organization } }),
-    ]);
+    const [actor] = await lockKeys(tx, 'actor', 'slug', [input.actor], 'NO KEY UPDATE');
+    const [organization] = await lockKeys(tx, 'actor', 'slug', [input.organization], 'KEY SHARE');
     if (!actor) throw new NotFound('Actor', input.actor);
     if (!organization) throw new NotFound('Actor', input.organization);
-    if (actor.id === organization.id) throw new ValidationFailure([{ path: ['input', 'organization'], message: 'an actor cannot be affiliated with itself' }]);
     const created = await tx.affiliation.create({
       data: { actorId: actor.id, organizationId: organization.id, role: input.role.trim(), from: input.from, until: input.until },
     });
     await audit(tx, writer, { action: 'createAffiliation', targetType: 'Affiliation', targetId: created.id, after: affiliationAudit(created, actor.slug, organization.slug) });
-    return created.id;
+    return created;
   });
+}
+
+async function lockedAffiliation(tx: Tx, id: string) {
+  const found = await tx.affiliation.findUnique({ where: { id }, select: { actorId: true } });
+  if (!found) throw new NotFound('Affiliation', id);
+  await lockRows(tx, 'actor', 'id', [found.actorId], 'NO KEY UPDATE');
+  const affiliation = await tx.affiliation.findUnique({ where: { id }, include: { actor: true, organization: true } });
+  if (!affiliation) throw new NotFound('Affiliation', id);
+  return affiliation;
 }
 
 export async function updateAffiliation(
@@ -150,13 +191,12 @@ export async function updateAffiliation(
   writer: string,
   id: string,
   patch: Patch<Pick<AffiliationInput, 'role' | 'from' | 'until'>>,
-): Promise<string> {
+): Promise<Affiliation> {
   return write(prisma, async (tx) => {
-    const before = await tx.affiliation.findUnique({ where: { id }, include: { actor: true, organization: true } });
-    if (!before) throw new NotFound('Affiliation', id);
+    const before = await lockedAffiliation(tx, id);
     const after = { role: before.role, from: before.from, until: before.until, ...defined(patch) };
     checkAffiliation(after);
-    await tx.affiliation.update({ where: { id }, data: { ...after, role: after.role.trim() } });
+    const updated = await tx.affiliation.update({ where: { id }, data: { ...after, role: after.role.trim() } });
     await audit(tx, writer, {
       action: 'updateAffiliation',
       targetType: 'Affiliation',
@@ -164,81 +204,41 @@ export async function updateAffiliation(
       before: affiliationAudit(before, before.actor.slug, before.organization.slug),
       after: affiliationAudit(after, before.actor.slug, before.organization.slug),
     });
-    return id;
+    return updated;
   });
 }
 
 export async function deleteAffiliation(prisma: PrismaClient, writer: string, id: string): Promise<string> {
   return write(prisma, async (tx) => {
-    const before = await tx.affiliation.findUnique({ where: { id }, include: { actor: true, organization: true } });
-    if (!before) throw new NotFound('Affiliation', id);
+    const before = await lockedAffiliation(tx, id);
     await tx.affiliation.delete({ where: { id } });
     await audit(tx, writer, { action: 'deleteAffiliation', targetType: 'Affiliation', targetId: id, before: affiliationAudit(before, before.actor.slug, before.organization.slug) });
     return id;
   });
 }
 
-export async function createSource(prisma: PrismaClient, writer: string, input: BundleSource): Promise<string> {
-  return write(prisma, async (tx) => {
-    await mustBeNew(tx.source.findUnique({ where: { slug: input.slug } }), 'source', input.slug);
-    await applyBundle(tx, bundleOf({ sources: [input] }));
-    const created = await sourceEntry(tx, { slug: input.slug });
-    await audit(tx, writer, { action: 'createSource', targetType: 'Source', targetId: created?.id, targetSlug: input.slug, after: input });
-    return created?.id ?? '';
-  });
-}
-
-export async function updateSource(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleSource, 'slug'>>): Promise<string> {
-  return write(prisma, async (tx) => {
-    const before = await sourceEntry(tx, { id });
-    if (!before) throw new NotFound('Source', id);
-    const after = { ...withoutId(before), ...defined(patch) };
-    await applyBundle(tx, bundleOf({ sources: [after] }));
-    await audit(tx, writer, { action: 'updateSource', targetType: 'Source', targetId: id, targetSlug: before.slug, before: withoutId(before), after });
-    return id;
-  });
-}
-
+/** Locked FOR UPDATE first: a statement being recorded on the source (FOR KEY SHARE or SHARE) is counted or fails. */
 export async function deleteSource(prisma: PrismaClient, writer: string, id: string): Promise<string> {
   return write(prisma, async (tx) => {
-    const before = await sourceEntry(tx, { id });
+    const [row] = await lockRows(tx, 'source', 'id', [id], 'UPDATE');
+    const before = row && (await loadSourceEntry(tx, id));
     if (!before) throw new NotFound('Source', id);
     const statements = await tx.statement.count({ where: { sourceId: id } });
     if (statements > 0) throw new Conflict(`Source "${before.slug}" carries ${statements} statement(s): delete or move them first`);
     await tx.source.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteSource', targetType: 'Source', targetId: id, targetSlug: before.slug, before: withoutId(before) });
-    return id;
-  });
-}
-
-export async function createClaim(prisma: PrismaClient, writer: string, input: BundleClaim): Promise<string> {
-  return write(prisma, async (tx) => {
-    await mustBeNew(tx.claim.findUnique({ where: { slug: input.slug } }), 'claim', input.slug);
-    await applyBundle(tx, bundleOf({ claims: [input] }));
-    const created = await claimEntry(tx, { slug: input.slug });
-    await audit(tx, writer, { action: 'createClaim', targetType: 'Claim', targetId: created?.id, targetSlug: input.slug, after: input });
-    return created?.id ?? '';
-  });
-}
-
-export async function updateClaim(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleClaim, 'slug'>>): Promise<string> {
-  return write(prisma, async (tx) => {
-    const before = await claimEntry(tx, { id });
-    if (!before) throw new NotFound('Claim', id);
-    const after = { ...withoutId(before), ...defined(patch) };
-    await applyBundle(tx, bundleOf({ claims: [after] }));
-    await audit(tx, writer, { action: 'updateClaim', targetType: 'Claim', targetId: id, targetSlug: before.slug, before: withoutId(before), after });
+    await audit(tx, writer, { action: 'deleteSource', targetType: 'Source', targetId: id, targetSlug: before.slug, before });
     return id;
   });
 }
 
 export async function deleteClaim(prisma: PrismaClient, writer: string, id: string): Promise<string> {
   return write(prisma, async (tx) => {
-    const before = await claimEntry(tx, { id });
+    const [row] = await lockRows(tx, 'claim', 'id', [id], 'UPDATE');
+    const before = row && (await loadClaimEntry(tx, id));
     if (!before) throw new NotFound('Claim', id);
     const stances = await tx.stance.count({ where: { claimId: id } });
     await tx.claim.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteClaim', targetType: 'Claim', targetId: id, targetSlug: before.slug, before: { ...withoutId(before), stances } });
+    await audit(tx, writer, { action: 'deleteClaim', targetType: 'Claim', targetId: id, targetSlug: before.slug, before: { ...before, stances } });
     return id;
   });
 }

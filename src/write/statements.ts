@@ -1,84 +1,155 @@
-import type { BundleStatement } from '../bundle/format.js';
-import { applyBundle } from '../bundle/import.js';
-import { refreshClaimStatuses } from '../domain/claims.js';
-import { Conflict, NotFound, ValidationFailure } from '../domain/errors.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { type BundleStatement, emptyBundle, validBundle } from '../bundle/format.js';
+import { Conflict, type Issue, NotFound, ValidationFailure } from '../domain/errors.js';
+import { quoteProblems } from '../domain/quotes.js';
+import { uuid7 } from '../domain/uuid7.js';
+import type { PrismaClient, Statement } from '../generated/prisma/client.js';
 import type { StancePosition } from '../generated/prisma/enums.js';
-import { bundleOf, statementEntry } from './entries.js';
+import { lockClaimsForStatus, lockDescendants, lockRows } from '../sql/write/locks.js';
+import { refreshClaimStatuses } from '../sql/write/status.js';
+import { type AncestorRow, insertStatement, lockStance, refreshStatusesAndAudit, writeStance } from '../sql/write/statements.js';
+import { cutThreadsAt } from '../sql/write/threads.js';
+import { applyRecords } from './apply.js';
+import { loadStatementEntry } from './entries.js';
 import type { Patch } from './records.js';
-import { audit, type Tx, write } from './transaction.js';
+import { audit, RaceLost, type Tx, validInput, write } from './transaction.js';
 
 export interface Written {
   id: string;
   speakerSlug: string;
   claimSlugs: string[];
+  /** The statement as the write left it, read inside its transaction. */
+  statement: Statement;
 }
 
-type Entry = NonNullable<Awaited<ReturnType<typeof statementEntry>>>;
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
 
-const asBundleStatement = ({ id: _id, retractedAt: _retractedAt, ...statement }: Entry): BundleStatement => statement;
+/** A statement input checked as a bundle entry would be; problems come back at input paths. */
+function checked(input: BundleStatement): BundleStatement {
+  const [statement] = validInput({ statements: [input] }).statements;
+  if (!statement) throw new Error('a one-statement bundle without its statement');
+  return statement;
+}
 
-const written = (entry: Entry): Written => ({ id: entry.id, speakerSlug: entry.speaker, claimSlugs: entry.stances.map((stance) => stance.claim) });
+/** The thread read from the locked parent must be the chain of its locked ancestors: anything else means it moved as we looked. */
+function chainHolds(parent: { respondsToId: string | null; threadIds: string[] } | null, ancestors: readonly AncestorRow[]): boolean {
+  if (!parent) return true;
+  const byId = new Map(ancestors.map((row) => [row.id, row]));
+  const thread = parent.threadIds;
+  if ((parent.respondsToId ?? null) !== (thread.at(-1) ?? null)) return false;
+  return thread.every((id, i) => {
+    const row = byId.get(id);
+    return row !== undefined && (row.respondsToId ?? null) === (thread[i - 1] ?? null) && sameList(row.threadIds, thread.slice(0, i));
+  });
+}
 
-async function load(tx: Tx, id: string): Promise<Entry> {
-  const entry = await statementEntry(tx, { id });
+async function lockedEntry(tx: Tx, id: string, lock: 'NO KEY UPDATE' | 'UPDATE'): Promise<BundleStatement> {
+  const [row] = await lockRows(tx, 'statement', 'id', [id], lock);
+  const entry = row && (await loadStatementEntry(tx, id));
   if (!entry) throw new NotFound('Statement', id);
   return entry;
 }
 
-/** Records a statement with its stances and what it responds to, in one transaction. */
+/**
+ * Records a statement with its stances and what it responds to. Four statements in all: BEGIN; one that
+ * resolves every slug, locks (speaker and onBehalfOf FOR KEY SHARE, source and the parent's chain FOR SHARE,
+ * claims FOR NO KEY UPDATE) and inserts, unless the slug is taken (then ConflictError); one that recomputes
+ * the claims' status and writes the audit entry; COMMIT.
+ */
 export async function recordStatement(prisma: PrismaClient, writer: string, input: BundleStatement): Promise<Written> {
+  const statement = checked(input);
+  const early: Issue[] = [];
+  if (statement.respondsTo?.statement === statement.slug) early.push({ path: ['input', 'respondsTo', 'statement'], message: 'a statement cannot respond to itself' });
+  const seen = new Set<string>();
+  statement.stances.forEach((stance, i) => {
+    if (seen.has(stance.claim)) early.push({ path: ['input', 'stances', String(i), 'claim'], message: `a second stance on claim "${stance.claim}": one per statement and claim` });
+    seen.add(stance.claim);
+  });
+  if (early.length > 0) throw new ValidationFailure(early);
+
   return write(prisma, async (tx) => {
-    if (await tx.statement.findUnique({ where: { slug: input.slug } })) {
-      throw new Conflict(`A statement with slug "${input.slug}" already exists`, 'slug');
+    const id = uuid7();
+    const quote = statement.quote ?? null;
+    const result = await insertStatement(tx, {
+      id,
+      slug: statement.slug,
+      text: statement.text,
+      kind: statement.kind,
+      saidOn: statement.saidOn,
+      venue: statement.venue,
+      speaker: statement.speaker,
+      onBehalfOf: statement.onBehalfOf,
+      source: statement.source,
+      respondsTo: statement.respondsTo,
+      stances: statement.stances.map((stance) => ({ id: uuid7(), claim: stance.claim, position: stance.position })),
+      quote,
+    });
+    const issues: Issue[] = [];
+    const missing = (path: string[], what: string, slug: string) => issues.push({ path: ['input', ...path], message: `no ${what} with slug "${slug}"` });
+    if (!result.speaker) missing(['speaker'], 'actor', statement.speaker);
+    if (statement.onBehalfOf && !result.onBehalfOf) missing(['onBehalfOf'], 'actor', statement.onBehalfOf);
+    if (!result.source) missing(['source'], 'source', statement.source);
+    if (statement.respondsTo && !result.parent) missing(['respondsTo', 'statement'], 'statement', statement.respondsTo.statement);
+    const found = new Set(result.claims.map((claim) => claim.slug));
+    statement.stances.forEach((stance, i) => {
+      if (!found.has(stance.claim)) missing(['stances', String(i), 'claim'], 'claim', stance.claim);
+    });
+    if (issues.length > 0) throw new ValidationFailure(issues);
+    if (!result.inserted) throw new Conflict(`A statement with slug "${statement.slug}" already exists`, 'slug');
+    if (quote && result.source) {
+      const problems = quoteProblems(quote, result.source.text, statement);
+      if (problems.length > 0) throw new ValidationFailure(problems.map((problem) => ({ path: ['input', 'quote', ...(problem.field ? [problem.field] : [])], message: problem.message })));
     }
-    await applyBundle(tx, bundleOf({ statements: [input] }));
-    const created = await statementEntry(tx, { slug: input.slug });
-    if (!created) throw new NotFound('Statement', input.slug);
-    await audit(tx, writer, { action: 'recordStatement', targetType: 'Statement', targetId: created.id, targetSlug: input.slug, after: input });
-    return written(created);
+    if (!chainHolds(result.parent, result.ancestors)) throw new RaceLost('the thread above the parent moved');
+    const { retraction: _retraction, ...stored } = statement;
+    const row = await refreshStatusesAndAudit(
+      tx,
+      result.claims.map((claim) => claim.id),
+      { id: uuid7(), writer, action: 'recordStatement', targetType: 'Statement', targetId: id, targetSlug: statement.slug, before: null, after: { ...stored, quote } },
+      id,
+    );
+    return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim), statement: row };
   });
 }
 
+/** Changes a statement through the write engine (locks, thread, claim status), auditing before and after. */
 export async function updateStatement(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleStatement, 'slug'>>): Promise<Written> {
   return write(prisma, async (tx) => {
-    const before = await load(tx, id);
-    const after: BundleStatement = { ...asBundleStatement(before) };
+    const before = await lockedEntry(tx, id, 'NO KEY UPDATE');
+    const after: BundleStatement = { ...before };
     for (const [key, value] of Object.entries(patch)) if (value !== undefined) Object.assign(after, { [key]: value });
-    await applyBundle(tx, bundleOf({ statements: [after] }));
-    await audit(tx, writer, { action: 'updateStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before: asBundleStatement(before), after });
-    return written(await load(tx, id));
+    const applied = await applyRecords(tx, validBundle(emptyBundle({ statements: [after] })), { mode: 'upsert' });
+    const stored = (applied.changes[0]?.after as BundleStatement | undefined) ?? before;
+    await audit(tx, writer, { action: 'updateStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before, after: stored });
+    return { id, speakerSlug: stored.speaker, claimSlugs: stored.stances.map((stance) => stance.claim), statement: await tx.statement.findUniqueOrThrow({ where: { id } }) };
   });
 }
 
-/** Deletes a statement for good (admin): responses to it lose their link and their thread is recomputed. */
+/** Deletes a statement for good (admin): responses to it lose their link, and every thread below it is cut. */
 export async function deleteStatement(prisma: PrismaClient, writer: string, id: string): Promise<string> {
   return write(prisma, async (tx) => {
-    const before = await load(tx, id);
-    const claimIds = (await tx.stance.findMany({ where: { statementId: id }, select: { claimId: true } })).map((stance) => stance.claimId);
-    const descendants = await tx.statement.findMany({ where: { threadIds: { has: id } }, select: { id: true, threadIds: true } });
+    const before = await lockedEntry(tx, id, 'UPDATE');
+    await lockDescendants(tx, [id]);
+    const claimIds = await lockClaimsForStatus(tx, [], [id]);
     await tx.statement.delete({ where: { id } });
-    for (const descendant of descendants) {
-      await tx.statement.update({ where: { id: descendant.id }, data: { threadIds: descendant.threadIds.slice(descendant.threadIds.indexOf(id) + 1) } });
-    }
+    await cutThreadsAt(tx, id);
     await refreshClaimStatuses(tx, claimIds);
-    await audit(tx, writer, { action: 'deleteStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before: asBundleStatement(before) });
+    await audit(tx, writer, { action: 'deleteStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before });
     return id;
   });
 }
 
 /** Retraction keeps the record, marks who retracted it, when and why, and takes its stances out of claim status. */
-export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<string> {
+export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<Statement> {
   const trimmed = reason.trim();
   if (!trimmed || trimmed.length > 2_000) {
     throw new ValidationFailure([{ path: ['reason'], message: trimmed ? 'must be at most 2000 characters' : 'must say why the statement is retracted' }]);
   }
   return write(prisma, async (tx) => {
-    const before = await load(tx, id);
-    if (before.retractedAt) throw new ValidationFailure([{ path: ['id'], message: 'the statement is already retracted' }]);
+    const before = await lockedEntry(tx, id, 'NO KEY UPDATE');
+    if (before.retraction) throw new ValidationFailure([{ path: ['id'], message: 'the statement is already retracted' }]);
+    const claimIds = await lockClaimsForStatus(tx, [], [id]);
     const now = new Date();
-    await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
-    const claimIds = (await tx.stance.findMany({ where: { statementId: id }, select: { claimId: true } })).map((stance) => stance.claimId);
+    const row = await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
     await refreshClaimStatuses(tx, claimIds);
     await audit(tx, writer, {
       action: 'retractStatement',
@@ -88,39 +159,36 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
       before: { retracted: false },
       after: { retracted: true, at: now.toISOString(), by: writer, reason: trimmed },
     });
-    return id;
+    return row;
   });
 }
 
-async function changeStances(
-  prisma: PrismaClient,
-  writer: string,
-  action: 'setStance' | 'removeStance',
-  statementId: string,
-  claimSlug: string,
-  position: StancePosition | null,
-): Promise<Written> {
+/**
+ * Sets or removes one stance. Four statements: BEGIN; lock the statement (FOR SHARE) and the claim (FOR NO
+ * KEY UPDATE); read the stance as it now is, write it, recompute the claim's status and audit, in one
+ * statement on a snapshot taken after the locks; COMMIT.
+ */
+async function changeStance(prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition | null): Promise<Written> {
   return write(prisma, async (tx) => {
-    const before = await load(tx, statementId);
-    if (!(await tx.claim.findUnique({ where: { slug: claimSlug } }))) throw new NotFound('Claim', claimSlug);
-    const others = before.stances.filter((stance) => stance.claim !== claimSlug);
-    const current = before.stances.find((stance) => stance.claim === claimSlug) ?? null;
-    if (action === 'removeStance' && !current) throw new NotFound('Stance', `${before.slug} on ${claimSlug}`);
-    const stances = position ? [...others, { claim: claimSlug, position }] : others;
-    await applyBundle(tx, bundleOf({ statements: [{ ...asBundleStatement(before), stances }] }));
-    await audit(tx, writer, {
-      action,
-      targetType: 'Stance',
-      targetSlug: `${before.slug}/${claimSlug}`,
-      before: current,
-      after: position ? { claim: claimSlug, position } : null,
+    const locked = await lockStance(tx, statementId, claimSlug);
+    if (!locked.statement) throw new NotFound('Statement', statementId);
+    if (!locked.claimId) throw new NotFound('Claim', claimSlug);
+    const result = await writeStance(tx, {
+      statementId,
+      claimId: locked.claimId,
+      claimSlug,
+      stanceId: uuid7(),
+      position,
+      auditId: uuid7(),
+      writer,
+      action: position === null ? 'removeStance' : 'setStance',
     });
-    return written(await load(tx, statementId));
+    if (position === null && result.before === null) throw new NotFound('Stance', `${locked.statement} on ${claimSlug}`);
+    return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims, statement: result.statement };
   });
 }
 
 export const setStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition) =>
-  changeStances(prisma, writer, 'setStance', statementId, claimSlug, position);
+  changeStance(prisma, writer, statementId, claimSlug, position);
 
-export const removeStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string) =>
-  changeStances(prisma, writer, 'removeStance', statementId, claimSlug, null);
+export const removeStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string) => changeStance(prisma, writer, statementId, claimSlug, null);

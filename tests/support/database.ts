@@ -5,6 +5,8 @@ import { applyMigrations } from '../../src/db/migrate.js';
 
 export interface TestDatabase {
   db: Database;
+  /** PostgreSQL only: the URL of this test's schema, for a second client of the same data. */
+  url?: string;
   /** Every SQL statement Prisma sent since the last `resetQueries()`. */
   queries: string[];
   resetQueries(): void;
@@ -29,11 +31,12 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
 export const adminQuery = (sql: string) => withAdminClient((client) => client.query(sql).then(() => undefined));
 
 /** A fresh, migrated, empty database: in-memory PGlite, or a new schema on DATABASE_URL's PostgreSQL. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, options: { poolMax?: number } = {}): Promise<TestDatabase> {
   const queries: string[] = [];
   const onQuery = (sql: string) => queries.push(sql);
   let db: Database;
   let drop = async () => {};
+  let schemaUrl: string | undefined;
   if (usingPostgres()) {
     const schema = `t_${label.replace(/\W/g, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
     await withAdminClient(async (client) => {
@@ -42,7 +45,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     });
     const url = new URL(splitSchema(process.env.DATABASE_URL ?? '').connectionString);
     url.searchParams.set('schema', schema);
-    db = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 }, { onQuery });
+    schemaUrl = url.toString();
+    db = await openDatabase({ kind: 'postgres', url: schemaUrl, poolMax: options.poolMax ?? 5 }, { onQuery });
     drop = () => withAdminClient((client) => client.query(`DROP SCHEMA "${schema}" CASCADE`).then(() => undefined));
   } else {
     db = await openDatabase({ kind: 'pglite', dataDir: undefined }, { onQuery });
@@ -51,6 +55,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   queries.length = 0;
   return {
     db,
+    ...(schemaUrl ? { url: schemaUrl } : {}),
     queries,
     resetQueries: () => {
       queries.length = 0;

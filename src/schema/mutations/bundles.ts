@@ -4,7 +4,6 @@ import { exportBundle, SelectionError } from '../../bundle/export.js';
 import { BundleError, type ImportCounts, type ImportReport, importBundle } from '../../bundle/import.js';
 import { claimsAsJsonLd } from '../../bundle/jsonld.js';
 import { NotFound, ValidationFailure } from '../../domain/errors.js';
-import { audit } from '../../write/transaction.js';
 import { WRITE_ERRORS } from '../errors.js';
 
 const ImportCountsRef = builder.objectRef<ImportCounts>('ImportCounts').implement({
@@ -50,10 +49,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { bundle, dryRun }, ctx) => {
       const writer = await requireScope(ctx, 'write');
       try {
-        return await importBundle(ctx.prisma, bundle, {
-          dryRun: dryRun ?? false,
-          afterWrite: (tx, report) => audit(tx, writer.name, { action: 'importBundle', targetType: 'Bundle', after: report }),
-        });
+        return await importBundle(ctx.prisma, bundle, { dryRun: dryRun ?? false, writer: writer.name });
       } catch (error) {
         if (error instanceof BundleError) {
           throw new ValidationFailure(error.issues.map((issue) => ({ path: ['bundle', ...issue.path.split('/').slice(1)], message: `${issue.path}: ${issue.message}` })));

@@ -80,11 +80,18 @@ const CreateSourceInput = builder.inputType('CreateSourceInput', {
     url: t.string({ description: 'Only a real, known http(s) URL: never invent one.' }),
     publisher: t.string(),
     publishedOn: t.field({ type: 'Date' }),
+    text: t.string({ description: "The source's full text, kept as given: statements' quotes are offsets into it." }),
   }),
 });
 
 const UpdateSourceInput = builder.inputType('UpdateSourceInput', {
-  fields: (t) => ({ title: t.string(), url: t.string(), publisher: t.string(), publishedOn: t.field({ type: 'Date' }) }),
+  fields: (t) => ({
+    title: t.string(),
+    url: t.string(),
+    publisher: t.string(),
+    publishedOn: t.field({ type: 'Date' }),
+    text: t.string({ description: 'Refused while a statement quotes the source at offsets the new text does not hold.' }),
+  }),
 });
 
 const CreateClaimInput = builder.inputType('CreateClaimInput', {
@@ -109,7 +116,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateActorInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const id = await createActor(ctx.prisma, writer.name, {
+      return createActor(ctx.prisma, writer.name, {
         slug: input.slug,
         name: input.name,
         kind: input.kind,
@@ -118,7 +125,6 @@ builder.mutationFields((t) => ({
         wikidataId: input.wikidataId ?? null,
         affiliations: (input.affiliations ?? []).map((link) => ({ actor: link.organization, role: link.role, from: iso(link.from), until: iso(link.until) })),
       });
-      return ctx.prisma.actor.findUniqueOrThrow({ where: { id } });
     },
   }),
   updateActor: t.field({
@@ -127,14 +133,13 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Actor, required: true }), input: t.arg({ type: UpdateActorInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await updateActor(ctx.prisma, writer.name, id.id, {
+      return updateActor(ctx.prisma, writer.name, id.id, {
         name: nonNull(input.name),
         kind: nonNull(input.kind),
         aliases: nonNull(input.aliases),
         description: input.description,
         wikidataId: input.wikidataId,
       });
-      return ctx.prisma.actor.findUniqueOrThrow({ where: { id: id.id } });
     },
   }),
   deleteActor: t.field({
@@ -155,8 +160,7 @@ builder.mutationFields((t) => ({
     args: { into: t.arg.globalID({ for: Actor, required: true }), from: t.arg.globalID({ for: Actor, required: true }) },
     resolve: async (_root, { into, from }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      const id = await mergeActors(ctx.prisma, writer.name, into.id, from.id);
-      return ctx.prisma.actor.findUniqueOrThrow({ where: { id } });
+      return mergeActors(ctx.prisma, writer.name, into.id, from.id);
     },
   }),
   createAffiliation: t.field({
@@ -165,8 +169,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateAffiliationInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const id = await createAffiliation(ctx.prisma, writer.name, { ...input, from: input.from ?? null, until: input.until ?? null });
-      return ctx.prisma.affiliation.findUniqueOrThrow({ where: { id } });
+      return createAffiliation(ctx.prisma, writer.name, { ...input, from: input.from ?? null, until: input.until ?? null });
     },
   }),
   updateAffiliation: t.field({
@@ -175,8 +178,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Affiliation, required: true }), input: t.arg({ type: UpdateAffiliationInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await updateAffiliation(ctx.prisma, writer.name, id.id, { role: nonNull(input.role), from: input.from, until: input.until });
-      return ctx.prisma.affiliation.findUniqueOrThrow({ where: { id: id.id } });
+      return updateAffiliation(ctx.prisma, writer.name, id.id, { role: nonNull(input.role), from: input.from, until: input.until });
     },
   }),
   deleteAffiliation: t.field({
@@ -195,14 +197,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateSourceInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const id = await createSource(ctx.prisma, writer.name, {
+      return createSource(ctx.prisma, writer.name, {
         slug: input.slug,
         title: input.title,
         url: input.url ?? null,
         publisher: input.publisher ?? null,
         publishedOn: iso(input.publishedOn),
+        text: input.text ?? null,
       });
-      return ctx.prisma.source.findUniqueOrThrow({ where: { id } });
     },
   }),
   updateSource: t.field({
@@ -211,13 +213,13 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Source, required: true }), input: t.arg({ type: UpdateSourceInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await updateSource(ctx.prisma, writer.name, id.id, {
+      return updateSource(ctx.prisma, writer.name, id.id, {
         title: nonNull(input.title),
         url: input.url,
         publisher: input.publisher,
         publishedOn: patchIso(input.publishedOn),
+        text: input.text,
       });
-      return ctx.prisma.source.findUniqueOrThrow({ where: { id: id.id } });
     },
   }),
   deleteSource: t.field({
@@ -237,8 +239,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateClaimInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const id = await createClaim(ctx.prisma, writer.name, { slug: input.slug, text: input.text, topics: input.topics ?? [], source: input.source ?? null });
-      return ctx.prisma.claim.findUniqueOrThrow({ where: { id } });
+      return createClaim(ctx.prisma, writer.name, { slug: input.slug, text: input.text, topics: input.topics ?? [], source: input.source ?? null });
     },
   }),
   updateClaim: t.field({
@@ -247,8 +248,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Claim, required: true }), input: t.arg({ type: UpdateClaimInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await updateClaim(ctx.prisma, writer.name, id.id, { text: nonNull(input.text), topics: nonNull(input.topics), source: input.source });
-      return ctx.prisma.claim.findUniqueOrThrow({ where: { id: id.id } });
+      return updateClaim(ctx.prisma, writer.name, id.id, { text: nonNull(input.text), topics: nonNull(input.topics), source: input.source });
     },
   }),
   deleteClaim: t.field({

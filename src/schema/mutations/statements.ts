@@ -22,6 +22,11 @@ const RespondsToInput = builder.inputType('RespondsToInput', {
   }),
 });
 
+const QuoteInput = builder.inputType('QuoteInput', {
+  description: "Where the source's text quotes a statement: offsets in UTF-16 code units (as JavaScript counts), end exclusive. The source must have its text; a DIRECT_QUOTE must be exactly that span.",
+  fields: (t) => ({ start: t.int({ required: true }), end: t.int({ required: true }) }),
+});
+
 const RecordStatementInput = builder.inputType('RecordStatementInput', {
   description: 'A statement with its stances and what it responds to; actors, source and claims are named by slug.',
   fields: (t) => ({
@@ -35,6 +40,7 @@ const RecordStatementInput = builder.inputType('RecordStatementInput', {
     source: t.string({ required: true }),
     respondsTo: t.field({ type: RespondsToInput }),
     stances: t.field({ type: [StanceInput], defaultValue: [] }),
+    quote: t.field({ type: QuoteInput }),
   }),
 });
 
@@ -50,14 +56,15 @@ const UpdateStatementInput = builder.inputType('UpdateStatementInput', {
     source: t.string(),
     respondsTo: t.field({ type: RespondsToInput }),
     stances: t.field({ type: [StanceInput] }),
+    quote: t.field({ type: QuoteInput }),
   }),
 });
 
 const nonNull = <T>(value: T | null | undefined) => (value === null ? undefined : value);
 
-async function publishRecorded(ctx: Context, written: Written) {
+function publishRecorded(ctx: Context, written: Written) {
   ctx.events.publish('statementRecorded', { statementId: written.id, speakerSlug: written.speakerSlug, claimSlugs: written.claimSlugs });
-  return ctx.prisma.statement.findUniqueOrThrow({ where: { id: written.id } });
+  return written.statement;
 }
 
 builder.mutationFields((t) => ({
@@ -79,6 +86,7 @@ builder.mutationFields((t) => ({
         source: input.source,
         respondsTo: input.respondsTo ?? null,
         stances: input.stances ?? [],
+        quote: input.quote ?? null,
       });
       return publishRecorded(ctx, written);
     },
@@ -89,7 +97,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Statement, required: true }), input: t.arg({ type: UpdateStatementInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await updateStatement(ctx.prisma, writer.name, id.id, {
+      const written = await updateStatement(ctx.prisma, writer.name, id.id, {
         speaker: nonNull(input.speaker),
         onBehalfOf: input.onBehalfOf,
         text: nonNull(input.text),
@@ -99,8 +107,9 @@ builder.mutationFields((t) => ({
         source: nonNull(input.source),
         respondsTo: input.respondsTo,
         stances: nonNull(input.stances),
+        quote: input.quote,
       });
-      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: id.id } });
+      return written.statement;
     },
   }),
   retractStatement: t.field({
@@ -110,8 +119,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Statement, required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await retractStatement(ctx.prisma, writer.name, id.id, reason);
-      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: id.id } });
+      return retractStatement(ctx.prisma, writer.name, id.id, reason);
     },
   }),
   deleteStatement: t.field({
@@ -146,8 +154,7 @@ builder.mutationFields((t) => ({
     args: { statement: t.arg.globalID({ for: Statement, required: true }), claim: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const written = await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim);
-      return ctx.prisma.statement.findUniqueOrThrow({ where: { id: written.id } });
+      return (await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim)).statement;
     },
   }),
 }));

@@ -1,0 +1,248 @@
+import type { Prisma, Statement } from '../../generated/prisma/client.js';
+import { DERIVED, IS_SIDE, STATUS_OF, STORED_FACTS, UPDATE_STATUS } from './status.js';
+
+/**
+ * The fast paths of recordStatement and setStance/removeStance: two statements each between BEGIN and
+ * COMMIT. The first resolves slugs and takes every lock (and, for recordStatement, inserts); the second
+ * runs on a snapshot taken after those locks were granted, so the claim status it recomputes and the
+ * before-image it audits include everything committed by the writers it waited for.
+ */
+type Tx = Prisma.TransactionClient;
+
+export interface RecordStatementRow {
+  id: string;
+  slug: string;
+  text: string;
+  kind: string;
+  saidOn: string | null;
+  venue: string | null;
+  speaker: string;
+  onBehalfOf: string | null;
+  source: string;
+  respondsTo: { statement: string; kind: string } | null;
+  stances: { id: string; claim: string; position: string }[];
+  quote: { start: number; end: number } | null;
+}
+
+export interface AncestorRow {
+  id: string;
+  respondsToId: string | null;
+  threadIds: string[];
+}
+
+export interface RecordedStatement {
+  speaker: boolean;
+  onBehalfOf: boolean;
+  /** The source, with its text when a quote is to be checked against it. */
+  source: { id: string; text: string | null } | null;
+  parent: { id: string; respondsToId: string | null; threadIds: string[] } | null;
+  ancestors: AncestorRow[];
+  claims: { id: string; slug: string }[];
+  /** False when every reference resolved but the slug was taken. */
+  inserted: boolean;
+}
+
+const RECORD = `
+WITH
+speaker AS (SELECT id FROM "Actor" WHERE slug = $3 FOR KEY SHARE),
+behalf AS (SELECT id FROM "Actor" WHERE slug = $4::text FOR KEY SHARE),
+source AS (SELECT id, CASE WHEN $15::int IS NOT NULL THEN text END AS text FROM "Source" WHERE slug = $5 FOR SHARE),
+parent AS (SELECT id, "respondsToId", "threadIds" FROM "Statement" WHERE slug = $6::text FOR SHARE),
+ancestors AS (
+  SELECT id, "respondsToId", "threadIds" FROM "Statement"
+  WHERE id = ANY(COALESCE((SELECT "threadIds" FROM parent), '{}'::uuid[])) ORDER BY id FOR SHARE
+),
+claims AS (SELECT id, slug FROM "Claim" WHERE slug = ANY($12::text[]) ORDER BY id FOR NO KEY UPDATE),
+inserted AS (
+  INSERT INTO "Statement" (id, slug, text, kind, "saidOn", venue, "speakerId", "onBehalfOfId", "sourceId", "respondsToId", "responseKind", "threadIds", "quoteStart", "quoteEnd", "updatedAt")
+  SELECT $1::uuid, $2, $8, $9::"StatementKind", $10::date, $11, sp.id, bh.id, so.id, pa.id, $7::"ResponseKind",
+         CASE WHEN pa.id IS NULL THEN '{}'::uuid[] ELSE pa."threadIds" || pa.id END, $15::int, $16::int, now()
+  FROM speaker sp CROSS JOIN source so LEFT JOIN behalf bh ON true LEFT JOIN parent pa ON true
+  WHERE ($4::text IS NULL OR bh.id IS NOT NULL) AND ($6::text IS NULL OR pa.id IS NOT NULL)
+    AND (SELECT count(*) FROM claims) = cardinality($12::text[])
+  ON CONFLICT (slug) DO NOTHING
+  RETURNING id
+),
+stances AS (
+  INSERT INTO "Stance" (id, "statementId", "claimId", position, "updatedAt")
+  SELECT x.id, i.id, c.id, x.position::"StancePosition", now()
+  FROM inserted i
+  CROSS JOIN unnest($12::text[], $13::text[], $14::uuid[]) WITH ORDINALITY AS x(slug, position, id, n)
+  JOIN claims c ON c.slug = x.slug
+  ORDER BY x.n
+  RETURNING id
+)
+SELECT
+  EXISTS (SELECT 1 FROM speaker) AS speaker,
+  EXISTS (SELECT 1 FROM behalf) AS "onBehalfOf",
+  (SELECT json_build_object('id', id, 'text', text) FROM source) AS source,
+  (SELECT json_build_object('id', id, 'respondsToId', "respondsToId", 'threadIds', "threadIds") FROM parent) AS parent,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'respondsToId', "respondsToId", 'threadIds', "threadIds")), '[]'::json) FROM ancestors) AS ancestors,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'slug', slug)), '[]'::json) FROM claims) AS claims,
+  EXISTS (SELECT 1 FROM inserted) AS inserted,
+  (SELECT count(*) FROM stances) AS stances`;
+
+/** Statement 1 of recordStatement: resolve, lock, and insert the statement with its stances if every reference resolved. */
+export async function insertStatement(tx: Tx, row: RecordStatementRow): Promise<RecordedStatement> {
+  const [result] = await tx.$queryRawUnsafe<(RecordedStatement & { stances: bigint })[]>(
+    RECORD,
+    row.id,
+    row.slug,
+    row.speaker,
+    row.onBehalfOf,
+    row.source,
+    row.respondsTo?.statement ?? null,
+    row.respondsTo?.kind ?? null,
+    row.text,
+    row.kind,
+    row.saidOn,
+    row.venue,
+    row.stances.map((stance) => stance.claim),
+    row.stances.map((stance) => stance.position),
+    row.stances.map((stance) => stance.id),
+    row.quote?.start ?? null,
+    row.quote?.end ?? null,
+  );
+  if (!result) throw new Error('recordStatement: no answer from the insert');
+  return result;
+}
+
+const AUDIT_AND_STATUS = `
+WITH claim_ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
+derived AS (${DERIVED}),
+updated AS (${UPDATE_STATUS}),
+audit AS (
+  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after)
+  VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
+  RETURNING seq
+)
+SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq"
+FROM "Statement" s WHERE s.id = $10::uuid`;
+
+export interface AuditRow {
+  id: string;
+  writer: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  targetSlug: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * Statement 2 of recordStatement: the claims' status, recomputed with everything committed before their
+ * locks, the audit entry, and the statement as stored (read here, so the answer never depends on a later read).
+ */
+export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[], entry: AuditRow, statementId: string): Promise<Statement> {
+  const [row] = await tx.$queryRawUnsafe<(Statement & { _statusesChanged: bigint; _auditSeq: bigint })[]>(
+    AUDIT_AND_STATUS,
+    [...claimIds],
+    entry.id,
+    entry.writer,
+    entry.action,
+    entry.targetType,
+    entry.targetId,
+    entry.targetSlug,
+    jsonOrNull(entry.before),
+    jsonOrNull(entry.after),
+    statementId,
+  );
+  if (!row) throw new Error('recordStatement: the statement is not there after its insert');
+  const { _statusesChanged, _auditSeq, ...statement } = row;
+  return statement;
+}
+
+const LOCK_STANCE = `
+WITH statement AS (SELECT id, slug FROM "Statement" WHERE id = $1::uuid FOR SHARE),
+claim AS (SELECT id FROM "Claim" WHERE slug = $2 FOR NO KEY UPDATE)
+SELECT (SELECT slug FROM statement) AS statement, (SELECT id FROM claim) AS "claimId"`;
+
+/**
+ * Statement 1 of setStance/removeStance: the statement FOR SHARE (a change of its speaker, date or
+ * retraction waits, and so a recomputation of the claim by that change sees this stance) and the claim.
+ */
+export async function lockStance(tx: Tx, statementId: string, claimSlug: string): Promise<{ statement: string | null; claimId: string | null }> {
+  const [row] = await tx.$queryRawUnsafe<{ statement: string | null; claimId: string | null }[]>(LOCK_STANCE, statementId, claimSlug);
+  return row ?? { statement: null, claimId: null };
+}
+
+/** $1 statement, $2 claim id, $3 new stance id, $4 position (null: remove), $5 audit id, $6 writer, $7 action, $8 claim slug */
+const WRITE_STANCE = (remove: boolean) => `
+WITH target AS (
+  SELECT s.id, s.slug, COALESCE(s."onBehalfOfId", s."speakerId") AS actor_id, s."saidOn", s.seq, s."retractedAt", a.slug AS speaker
+  FROM "Statement" s JOIN "Actor" a ON a.id = s."speakerId" WHERE s.id = $1::uuid
+),
+before AS (SELECT position FROM "Stance" WHERE "statementId" = $1::uuid AND "claimId" = $2::uuid),
+written AS (${
+  remove
+    ? `DELETE FROM "Stance" WHERE "statementId" = $1::uuid AND "claimId" = $2::uuid RETURNING id`
+    : `INSERT INTO "Stance" (id, "statementId", "claimId", position, "updatedAt") VALUES ($3::uuid, $1::uuid, $2::uuid, $4::text::"StancePosition", now())
+       ON CONFLICT ("statementId", "claimId") DO UPDATE
+       SET position = EXCLUDED.position,
+           "updatedAt" = CASE WHEN "Stance".position = EXCLUDED.position THEN "Stance"."updatedAt" ELSE EXCLUDED."updatedAt" END
+       RETURNING id`
+}),
+derived AS (
+  SELECT $2::uuid AS id, ${STATUS_OF(`${STORED_FACTS('$2::uuid', '$1::uuid')}
+    UNION ALL
+    SELECT $4::text::"StancePosition", t.actor_id, t."saidOn", t.seq FROM target t
+    WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)} AS status
+),
+updated AS (${UPDATE_STATUS}),
+audit AS (
+  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetSlug", before, after)
+  SELECT $5::uuid, $6, $7, 'Stance', t.slug || '/' || $8,
+         (SELECT jsonb_build_object('claim', $8::text, 'position', position) FROM before),
+         CASE WHEN $4::text IS NULL THEN NULL ELSE jsonb_build_object('claim', $8::text, 'position', $4::text) END
+  FROM target t
+  RETURNING seq
+)
+SELECT s.*,
+  (SELECT position::text FROM before) AS "_before",
+  (SELECT speaker FROM target) AS "_speaker",
+  (SELECT coalesce(json_agg(x.slug ORDER BY x.id), '[]'::json) FROM (
+    SELECT st.id, c.slug FROM "Stance" st JOIN "Claim" c ON c.id = st."claimId" WHERE st."statementId" = $1::uuid AND st."claimId" <> $2::uuid
+    UNION ALL SELECT w.id, $8::text FROM written w WHERE $4::text IS NOT NULL
+  ) x) AS "_claims",
+  (SELECT seq FROM audit) AS "_auditSeq",
+  $3::uuid AS "_proposedStanceId"
+FROM "Statement" s WHERE s.id = $1::uuid`;
+
+const SET_STANCE = WRITE_STANCE(false);
+const REMOVE_STANCE = WRITE_STANCE(true);
+
+export interface StanceWritten {
+  /** The position before, or null if there was no stance. */
+  before: string | null;
+  speaker: string;
+  /** Claims of the statement's stances afterwards, in creation order. */
+  claims: string[];
+  statement: Statement;
+}
+
+/**
+ * Statement 2 of setStance/removeStance: reads the stance as it is now (the locks are held), writes it,
+ * recomputes the claim's status from the other stances plus this one, and audits: one statement.
+ */
+export async function writeStance(
+  tx: Tx,
+  input: { statementId: string; claimId: string; claimSlug: string; stanceId: string; position: string | null; auditId: string; writer: string; action: string },
+): Promise<StanceWritten> {
+  const [row] = await tx.$queryRawUnsafe<(Statement & { _before: string | null; _speaker: string; _claims: string[]; _auditSeq: bigint; _proposedStanceId: string })[]>(
+    input.position === null ? REMOVE_STANCE : SET_STANCE,
+    input.statementId,
+    input.claimId,
+    input.stanceId,
+    input.position,
+    input.auditId,
+    input.writer,
+    input.action,
+    input.claimSlug,
+  );
+  if (!row) throw new Error('setStance: no answer from the write');
+  const { _before, _speaker, _claims, _auditSeq, _proposedStanceId, ...statement } = row;
+  return { before: _before, speaker: _speaker, claims: _claims, statement };
+}

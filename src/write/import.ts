@@ -1,0 +1,51 @@
+import type { FactBundle } from '../bundle/format.js';
+import { uuid7 } from '../domain/uuid7.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { insertRows, type Row } from '../sql/write/bulk.js';
+import { type Applied, applyRecords, type ImportReport } from './apply.js';
+import { transact } from './transaction.js';
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  timeoutMs?: number;
+  /** Who imports: given, the import is audited (one entry for the bundle, one per record it updated). */
+  writer?: string;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly report: ImportReport) {
+    super('dry run');
+  }
+}
+
+/** One audit entry per record an import changed in place (before and after), then the bundle's with the counts. */
+async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], writer: string, applied: Applied): Promise<void> {
+  const entries: Row<'AuditEntry'>[] = applied.changes
+    .filter((change) => change.before !== null)
+    .map((change) => ({ id: uuid7(), writer, action: 'importBundle', targetType: change.type, targetId: change.id, targetSlug: change.slug, before: change.before, after: change.after }));
+  entries.push({ id: uuid7(), writer, action: 'importBundle', targetType: 'Bundle', targetId: null, targetSlug: null, before: null, after: applied.report });
+  await insertRows(tx, 'AuditEntry', entries);
+}
+
+/**
+ * Imports a validated bundle in one transaction: all or nothing, matched by slug, idempotent; run again
+ * from the start when it deadlocks or loses a create race. A dry run writes everything, reports, and rolls back.
+ */
+export async function importRecords(prisma: PrismaClient, bundle: FactBundle, options: ImportOptions = {}): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  try {
+    return await transact(
+      prisma,
+      async (tx) => {
+        const applied = await applyRecords(tx, bundle, { mode: 'upsert' });
+        if (options.writer) await auditImport(tx, options.writer, applied);
+        if (dryRun) throw new DryRunRollback({ ...applied.report, dryRun: true });
+        return applied.report;
+      },
+      { timeoutMs: options.timeoutMs ?? 10 * 60_000 },
+    );
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.report;
+    throw error;
+  }
+}
