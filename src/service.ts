@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createToken } from './auth/tokens.js';
@@ -5,6 +6,7 @@ import { isEmpty, seed } from './bundle/seed.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
 import { applyMigrations } from './db/migrate.js';
+import { copyTemplateInto } from './db/template.js';
 import { graphiqlBundle } from './graphiql.js';
 import { type StartedHardening, startHardening } from './http/hardening.js';
 import type { IntegrationOptions } from './http/integration.js';
@@ -25,20 +27,40 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/**
+ * The embedded database in `dataDir`. A new one starts as a copy of the template `npm install` made (already
+ * migrated and seeded) when it would be migrated and seeded anyway; if that copy does not open, it is
+ * removed and the database is made the ordinary way.
+ */
+async function openEmbeddedDatabase(dataDir: string | undefined, config: Config, logger: Logger): Promise<Database> {
+  if (!dataDir || !config.migrateOnStart || config.seedOnStart === 'never') return openDatabase({ kind: 'pglite', dataDir });
+  const template = await copyTemplateInto(dataDir);
+  if (!template.used) {
+    if (template.reason !== 'the data directory exists') logger.info(`new embedded database: ${template.reason}; migrating and seeding it`);
+    return openDatabase({ kind: 'pglite', dataDir });
+  }
+  logger.info({ dataDir }, 'new embedded database: copied the migrated and seeded template');
+  try {
+    return await openDatabase({ kind: 'pglite', dataDir });
+  } catch (error) {
+    logger.warn({ err: error }, 'the database template did not open; making a new database instead');
+    await rm(dataDir, { recursive: true, force: true });
+    return openDatabase({ kind: 'pglite', dataDir });
+  }
+}
+
 /** Opens the database, migrates and seeds it as configured, and serves GraphQL over HTTP. */
 export async function startService(config: Config, logger: Logger): Promise<Service> {
   const started = performance.now();
-  const db = await openDatabase(
-    config.database.kind === 'postgres'
-      ? {
-          kind: 'postgres',
-          url: config.database.url,
-          poolMax: config.database.poolMax,
-          statementTimeoutMs: config.databaseTimeouts.statementMs,
-          connectTimeoutMs: config.databaseTimeouts.connectMs,
-        }
-      : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const db = config.database.kind === 'postgres'
+    ? await openDatabase({
+        kind: 'postgres',
+        url: config.database.url,
+        poolMax: config.database.poolMax,
+        statementTimeoutMs: config.databaseTimeouts.statementMs,
+        connectTimeoutMs: config.databaseTimeouts.connectMs,
+      })
+    : await openEmbeddedDatabase(config.database.dataDir, config, logger);
   let bootstrapToken: string | null = null;
   const stopping = new AbortController();
   let integration: IntegrationOptions = { ...config.integration, stopping: stopping.signal };

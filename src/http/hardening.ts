@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { type CostModel, DEFAULT_COST_MODEL } from './cost.js';
@@ -93,6 +92,8 @@ export async function startHardening(
   let store: RateLimitStore | undefined;
   if (settings.rateLimit.costPerMinute > 0) {
     if (context.redisUrl) {
+      // Loaded only when configured: most starts never talk to Redis.
+      const { Redis } = await import('ioredis');
       const redis = new Redis(context.redisUrl, {
         lazyConnect: true,
         connectionName: 'fact-service-rate-limit',

@@ -1,5 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Events, StatementRecordedEvent } from '../events.js';
 import type { Logger } from '../logger.js';
 
@@ -15,6 +15,8 @@ export function redactedRedisUrl(url: string): string {
 }
 
 async function connect(url: string, name: string, logger: Logger): Promise<Redis> {
+  // Loaded only when configured: most starts never talk to Redis.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, { lazyConnect: true, connectionName: `fact-service-${name}`, connectTimeout: 5_000, maxRetriesPerRequest: 3 });
   let firstError: Error | undefined;
   let connected = false;
