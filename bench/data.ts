@@ -257,7 +257,7 @@ export async function buildDatabase(
   await setup.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
   await setup.end();
 
-  const db = await openDatabase({ kind: 'postgres', url, poolMax: 2 });
+  const db = await openDatabase({ kind: 'postgres', url, poolMax: 2, connectTimeoutMs: 60_000 });
   try {
     await db.withSession((session) => applyMigrations(session));
     const graph = options.graph ?? generate(size, options.seed);

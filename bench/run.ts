@@ -2,8 +2,11 @@
  * Query benchmark: our service against the physical limit (one hand-written SQL statement per request) and
  * PostGraphile 5, on the same PostgreSQL database, machine, data and Node 22 binary.
  *
- *   npm run bench -- [--sizes S,M] [--scaling-sizes L] [--shapes Q1,…,Q7] [--concurrency 1,10,50]
+ *   npm run bench      issue 9's measurement: M at 10 and 50 connections, plus S and L (Q2–Q5) for the
+ *                      latency-vs-size target; prints the targets table with met/missed
+ *   npm run bench -- [--sizes M] [--scaling-sizes S,L] [--shapes Q1,…,Q7] [--concurrency 10,50]
  *                    [--duration 5] [--warmup 2] [--turns 2] [--pool 10] [--contenders ours,limit,postgraphile]
+ *                    [--node-flags "--max-semi-space-size=32"] [--env KEY=VALUE,…]   (ours only: experiments)
  *
  * For each size (data from `npm run bench:data -- --size X`):
  *  1. counting pass: each contender alone, its database connections through a counting proxy; every
@@ -12,10 +15,15 @@
  *  2. timing pass: all contenders up, connected directly; per shape and concurrency a warm-up, then turns
  *     A B C A B C of `--duration` seconds with autocannon; requests/s, p50/p99 and CPU of Node and of
  *     the PostgreSQL backends.
- * --scaling-sizes run only Q2–Q5 (the flat-cost target), at concurrency 1 and 50.
+ * --scaling-sizes run only Q2–Q5 (the flat-cost target), at the same concurrencies; a scaling size with
+ * no data is skipped (its target shows "not measured"). Ours runs as `npm start` does (scripts/start.mjs,
+ * dist/ built first). Ports are free ones the system picks.
  * Writes bench/results/<date>.json, <date>.md and <date>-*.svg.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createToken } from '../src/auth/tokens.js';
@@ -24,7 +32,7 @@ import { openDatabase } from '../src/db.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { benchDatabaseName, databaseUrl, DEFAULT_SERVER_URL, HOT, QUIET_CLAIMS, SIZES, type Size, writerBundle } from './data.js';
 import { normalize, postgraphileVariables } from './equivalents.js';
-import { BENCH, CONTENDERS, type ContenderId, fillOnce, NODE22, requestFor, requireTools, type ShapeInputs, startContender } from './lib/contenders.js';
+import { BENCH, CONTENDERS, ROOT, type ContenderId, fillOnce, NODE22, requestFor, requireTools, type ShapeInputs, startContender } from './lib/contenders.js';
 import { cpuSeconds, load, type LoadResult, PostgresCpu, tableStats } from './lib/measure.js';
 import { renderCharts, renderMarkdown, type Results, type SizeResults } from './lib/report.js';
 import { StatementCounter } from './lib/sql-proxy.js';
@@ -47,11 +55,23 @@ export interface RunOptions {
   serverUrl: string;
   out: string | null;
   log: (line: string) => void;
+  /** Extra node flags and environment for our service only (experiments: V8 heap sizes, plugin switches). */
+  oursNodeFlags?: string[];
+  oursEnv?: Record<string, string>;
 }
 
 const SCALING_SHAPES: ShapeId[] = ['Q2', 'Q3', 'Q4', 'Q5'];
-const PROXY_PORT = 5499;
-const PORTS: Record<ContenderId, number> = { ours: 4201, limit: 4202, postgraphile: 4203 };
+/** A port nothing listens on now (the system picks it), for a contender or the counting proxy. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+const PORTS: Record<ContenderId, number> = { ours: 0, limit: 0, postgraphile: 0 };
+const contenderOptions = (id: ContenderId, options: RunOptions) =>
+  id === 'ours' ? { ...(options.oursNodeFlags?.length ? { nodeFlags: options.oursNodeFlags } : {}), ...(options.oursEnv ? { env: options.oursEnv } : {}) } : {};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Migrates, adds the write shape's records, a write token, and PostGraphile's thread function; returns the inputs. */
@@ -68,7 +88,7 @@ export async function prepareInputs(url: string, size: Size): Promise<ShapeInput
   // PostGraphile reaches a thread through a computed column; the function lives only in the benchmark's database.
   await check.query(`CREATE OR REPLACE FUNCTION "Statement_thread"(s "Statement") RETURNS SETOF "Statement" LANGUAGE sql STABLE AS
     $$ SELECT t.* FROM unnest(s."threadIds") WITH ORDINALITY u(id, ord) JOIN "Statement" t ON t.id = u.id ORDER BY u.ord $$`);
-  const db = await openDatabase({ kind: 'postgres', url, poolMax: 2 });
+  const db = await openDatabase({ kind: 'postgres', url, poolMax: 2, connectTimeoutMs: 60_000 });
   let writeToken: string;
   try {
     await db.withSession((session) => applyMigrations(session));
@@ -112,16 +132,18 @@ export async function prepareInputs(url: string, size: Size): Promise<ShapeInput
 
 async function countingPass(size: Size, url: string, inputs: ShapeInputs, options: RunOptions, shapes: ShapeId[]): Promise<SizeResults['counts']> {
   const counter = new StatementCounter({ host: new URL(url).hostname, port: Number(new URL(url).port || 5432) });
-  await counter.listen(PROXY_PORT);
+  const proxyPort = await freePort();
+  await counter.listen(proxyPort);
   const proxied = new URL(url);
-  proxied.port = String(PROXY_PORT);
+  proxied.port = String(proxyPort);
   const monitor = new pg.Client({ connectionString: url });
   await monitor.connect();
   const counts: SizeResults['counts'] = {};
   try {
     for (const id of options.contenders) {
+      PORTS[id] = await freePort();
       const probe = requestFor(id, PORTS[id], 'Q1', inputs);
-      const contender = await startContender(id, { databaseUrl: proxied.toString(), port: PORTS[id], poolMax: options.poolMax }, probe);
+      const contender = await startContender(id, { databaseUrl: proxied.toString(), port: PORTS[id], poolMax: options.poolMax, ...contenderOptions(id, options) }, probe);
       try {
         for (const shape of shapes) {
           const request = requestFor(id, PORTS[id], shape, inputs);
@@ -191,7 +213,8 @@ async function timingPass(size: Size, url: string, inputs: ShapeInputs, options:
   const timing: SizeResults['timing'] = {};
   try {
     for (const id of options.contenders) {
-      running.push(await startContender(id, { databaseUrl: url, port: PORTS[id], poolMax: options.poolMax }, requestFor(id, PORTS[id], 'Q1', inputs)));
+      PORTS[id] = await freePort();
+      running.push(await startContender(id, { databaseUrl: url, port: PORTS[id], poolMax: options.poolMax, ...contenderOptions(id, options) }, requestFor(id, PORTS[id], 'Q1', inputs)));
     }
     for (const shape of shapes) {
       for (const connections of concurrency) {
@@ -234,13 +257,27 @@ async function timingPass(size: Size, url: string, inputs: ShapeInputs, options:
   return timing;
 }
 
+/** Whether a size's benchmark database holds data (scaling sizes without it are skipped). */
+async function hasData(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return (await client.query('SELECT 1 FROM "Statement" WHERE slug = $1', [HOT.threadStatement])).rowCount === 1;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function runBenchmark(options: RunOptions): Promise<Results> {
   requireTools();
+  // Ours runs as `npm start` does: from dist/, which must be built from this tree first (not during a warm-up).
+  if (options.contenders.includes('ours')) execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`, '--no-template'], { stdio: 'inherit' });
   const versions = new pg.Client({ connectionString: options.serverUrl });
   await versions.connect();
   const postgresVersion = (await versions.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
   await versions.end();
-  const { execFileSync } = await import('node:child_process');
   const nodeVersion = execFileSync(NODE22, ['--version']).toString().trim();
   const results: Results = {
     date: new Date().toISOString(),
@@ -252,9 +289,13 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
   for (const { size, scaling } of all) {
     const started = performance.now();
     const url = databaseUrl(options.serverUrl, benchDatabaseName(size));
+    if (scaling && !(await hasData(url))) {
+      options.log(`[${size}] no benchmark data (npm run bench:data -- --size ${size}): skipped; the latency-vs-size target is not measured`);
+      continue;
+    }
     const inputs = await prepareInputs(url, size);
     const shapes = scaling ? options.shapes.filter((shape) => SCALING_SHAPES.includes(shape)) : options.shapes;
-    const concurrency = scaling ? options.concurrency.filter((c) => c === 1 || c === 50) : options.concurrency;
+    const concurrency = options.concurrency;
     const counts = await countingPass(size, url, inputs, options, shapes);
     const verification = verify(counts);
     for (const [shape, check] of Object.entries(verification)) {
@@ -280,10 +321,12 @@ function write(results: Results, out: string) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      sizes: { type: 'string', default: 'S,M' },
-      'scaling-sizes': { type: 'string', default: '' },
+      sizes: { type: 'string', default: 'M' },
+      'scaling-sizes': { type: 'string', default: 'S,L' },
       shapes: { type: 'string', default: SHAPES.map((shape) => shape.id).join(',') },
-      concurrency: { type: 'string', default: '1,10,50' },
+      concurrency: { type: 'string', default: '10,50' },
+      'node-flags': { type: 'string', default: '' },
+      env: { type: 'string', default: '' },
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '2' },
       turns: { type: 'string', default: '2' },
@@ -315,6 +358,8 @@ async function main() {
     serverUrl: values.url,
     out: values.out,
     log: (line) => process.stdout.write(`${line}\n`),
+    oursNodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
+    ...(values.env ? { oursEnv: Object.fromEntries(list(values.env).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])) } : {}),
   });
   process.stdout.write(`\n${renderMarkdown(results, [])}\nDone in ${((performance.now() - started) / 60_000).toFixed(1)} min; results in ${values.out}\n`);
 }

@@ -52,7 +52,8 @@ export async function startContender(id: ContenderId, options: StartOptions, pro
   const spec =
     id === 'ours'
       ? {
-          args: [...flags, '--import', 'tsx', 'src/main.ts'],
+          // As `npm start` runs it: scripts/start.mjs runs dist/main.js (run.ts builds dist/ first).
+          args: [...flags, 'scripts/start.mjs'],
           cwd: ROOT,
           env: {
             ...common,
