@@ -24,12 +24,16 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** The command line of `npm start`, from package.json, with `node` replaced by this Node.js binary. */
-export function startCommand(): { command: string; args: string[] } {
-  const script = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+/**
+ * The command line of `npm start` in the checkout at `root`, from its package.json, run by this Node.js
+ * binary without npm in between: `node …` as is, `tsx file` as `node --import tsx file` (older checkouts).
+ */
+export function startCommand(root = ROOT): { command: string; args: string[] } {
+  const script = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
   const [command, ...args] = script.split(/\s+/);
-  if (command !== 'node') throw new Error(`npm start is "${script}"; this helper runs "node …" scripts only`);
-  return { command: process.execPath, args };
+  if (command === 'node') return { command: process.execPath, args };
+  if (command === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', ...args] };
+  throw new Error(`npm start is "${script}"; this helper runs "node …" and "tsx …" scripts only`);
 }
 
 async function cpuMs(pid: number): Promise<number | null> {
@@ -40,11 +44,11 @@ async function cpuMs(pid: number): Promise<number | null> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-export async function startService(env: Record<string, string>, timeoutMs = 120_000): Promise<Started> {
-  const { command, args } = startCommand();
+export async function startService(env: Record<string, string>, timeoutMs = 120_000, root = ROOT): Promise<Started> {
+  const { command, args } = startCommand(root);
   const started = performance.now();
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
