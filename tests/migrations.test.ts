@@ -208,9 +208,9 @@ const UNDATED_LAST: [string, Order][] = [
 const SQL_ONLY_INDEXES: Record<string, IndexShape> = {
   Statement_saidOn_undated_last_idx: btree('Statement', UNDATED_LAST),
   Statement_speakerId_saidOn_undated_last_idx: btree('Statement', [['speakerId', 'ASC'], ...UNDATED_LAST]),
-  Statement_onBehalfOfId_saidOn_undated_last_idx: btree('Statement', [['onBehalfOfId', 'ASC'], ...UNDATED_LAST], '("onBehalfOfId" IS NOT NULL)'),
+  Statement_onBehalfOfId_saidOn_undated_last_idx: btree('Statement', [['onBehalfOfId', 'ASC'], ...UNDATED_LAST]),
   Statement_sourceId_saidOn_undated_last_idx: btree('Statement', [['sourceId', 'ASC'], ...UNDATED_LAST]),
-  Statement_respondsToId_saidOn_undated_last_idx: btree('Statement', [['respondsToId', 'ASC'], ...UNDATED_LAST], '("respondsToId" IS NOT NULL)'),
+  Statement_respondsToId_saidOn_undated_last_idx: btree('Statement', [['respondsToId', 'ASC'], ...UNDATED_LAST]),
 };
 
 /** What the migrations must produce: what schema.prisma declares, plus the SQL-only indexes above. */

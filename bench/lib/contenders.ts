@@ -88,7 +88,7 @@ export async function startContender(id: ContenderId, options: StartOptions, pro
       clearTimeout(timer);
     }
   };
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${id} exited during start-up:\n${output}`);
     try {
@@ -102,7 +102,7 @@ export async function startContender(id: ContenderId, options: StartOptions, pro
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${id} did not answer within 90 s:\n${output}`);
+      throw new Error(`${id} did not answer within 300 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
