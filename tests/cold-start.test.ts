@@ -106,6 +106,7 @@ describe('the embedded database template', () => {
     expect(await copyTemplateInto(join(dir, 'pglite'), join(dir, 'missing'))).toMatchObject({ used: false, reason: expect.stringMatching(/no database template/) });
   });
 
+  // The template is an embedded (PGlite) database: with DATABASE_URL set there is nothing of it to check here.
   it.runIf(!usingPostgres())('when current, is copied whole into a new data directory (and its parents made)', async (context) => {
     const stamp = await readTemplateStamp();
     if (!stamp) {
