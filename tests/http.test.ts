@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
 import { databaseLabel } from './support/database.js';
 import { freePort } from './support/listen.js';
+import { waitFor } from './support/wait.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG_KEYS = new Set([
@@ -326,13 +327,9 @@ function startProcess(env: Record<string, string>): Promise<StartedProcess> {
   });
 }
 
-async function stop(started: StartedProcess): Promise<number | null | 'still running'> {
+async function stop(started: StartedProcess): Promise<number | null> {
   started.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still running'>((resolve) => {
-    timer = setTimeout(() => resolve('still running'), 20_000);
-  });
-  return Promise.race([started.exited, late]).finally(() => clearTimeout(timer));
+  return waitFor('the service to exit after SIGTERM', started.exited, 30_000);
 }
 
 describe(`npm start as a real process, started twice on the same data (${databaseLabel()})`, () => {
