@@ -41,7 +41,7 @@ type ServiceProcess = ChildProcessByStdio<null, Readable, Readable>;
 
 /** Longer than any test waits: the test ends the delay itself with a second signal, so it never depends on how fast the machine is. */
 const DELAY_MS = 120_000;
-const READY_MS = 90_000;
+const READY_MS = 110_000;
 const LOG_LINE_MS = 20_000;
 
 describe(`SIGTERM to a real process (${databaseLabel()})`, () => {

@@ -19,6 +19,8 @@ import { waitFor } from './support/wait.js';
 
 /** Bound on every wait for a message or a listener: generous for a busy 2-core machine, and the error names what never came. */
 const WAIT_MS = 30_000;
+/** Bound on starting a whole service (migrations, seed) on a busy machine: longer than Vitest's default test timeout. */
+const START_MS = 150_000;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SOURCE = 'article-china-north-korea-russia';
 const STATEMENT_RECORDED = /* GraphQL */ `
@@ -305,16 +307,20 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     await expect(startService(loadConfig({ ...base, REDIS_URL: 'redis://:secret@127.0.0.1:1' }), createLogger('silent'))).rejects.toThrow(
       /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 did not answer/,
     );
-    const service = await startService(loadConfig({ ...base, REDIS_URL }), createLogger('silent'));
-    await service.close();
-  });
+    const service = await waitFor('the service to start with REDIS_URL set', startService(loadConfig({ ...base, REDIS_URL }), createLogger('silent')), START_MS);
+    await waitFor('the service to close', service.close(), WAIT_MS);
+  }, START_MS + WAIT_MS * 2);
 });
 
 describe('shutdown with open subscriptions', () => {
   it('ends open SSE and WebSocket subscriptions so the service stops without waiting for them', async () => {
-    const service = await startService(
-      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent', SEED_ON_START: 'always', SHUTDOWN_TIMEOUT_MS: '600000' }),
-      createLogger('silent'),
+    const service = await waitFor(
+      'the service to start (migrations and seed on a fresh PGlite)',
+      startService(
+        loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent', SEED_ON_START: 'always', SHUTDOWN_TIMEOUT_MS: '600000' }),
+        createLogger('silent'),
+      ),
+      START_MS,
     );
     const sse = await subscribeOverSSE(fetch, service.url, STATEMENT_RECORDED, {});
     expect(sse.response.status).toBe(200);
@@ -327,5 +333,5 @@ describe('shutdown with open subscriptions', () => {
     await waitFor('the server to end the SSE subscription', sse.ended, WAIT_MS);
     await waitFor('the server to end the WebSocket subscription', wsEnded, WAIT_MS);
     await ws.dispose();
-  });
+  }, START_MS + WAIT_MS * 5);
 });
