@@ -160,7 +160,8 @@ function probe(port: number, id: string): Promise<Outcome> {
     );
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') resolve({ kind: 'refused', id });
-      else if (error.code === 'ECONNRESET') resolve({ kind: 'reset', id });
+      // EPIPE: the reset arrived while the client was still writing its request.
+      else if (error.code === 'ECONNRESET' || error.code === 'EPIPE') resolve({ kind: 'reset', id });
       else reject(error);
     });
     req.end();
