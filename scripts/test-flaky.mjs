@@ -81,12 +81,15 @@ function runOnce(db, reportFile) {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
     });
+    running = child;
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr = (stderr + chunk).slice(-4000);
     });
     child.on('exit', (code) => {
+      running = null;
       let report;
       try {
         report = JSON.parse(readFileSync(reportFile, 'utf8'));
@@ -104,8 +107,7 @@ function runOnce(db, reportFile) {
         const failed = result.assertionResults.filter((test) => test.status === 'failed');
         const failures = failed.map((test) => `${test.fullName}: ${firstLines(test.failureMessages?.[0])}`);
         if (result.status === 'failed' && failed.length === 0) failures.push(`the file failed outside a test: ${firstLines(result.message)}`);
-        const ms = result.endTime && result.startTime ? result.endTime - result.startTime : 0;
-        outcomes.set(file, { passed: result.status === 'passed' || (result.status !== 'failed' && failed.length === 0), failures, ms });
+        outcomes.set(file, { passed: result.status === 'passed' || (result.status !== 'failed' && failed.length === 0), failures });
       }
       resolve(outcomes);
     });
@@ -122,9 +124,12 @@ const firstLines = (text = '', count = 2) =>
 
 const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 
+let running = null;
 const burners = startBurners(burnerCount);
-const stopBurners = () => burners.stop();
-process.on('exit', stopBurners);
+process.on('exit', () => {
+  burners.stop();
+  if (running?.pid && running.exitCode === null) process.kill(-running.pid, 'SIGKILL');
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 const reportDir = mkdtempSync(join(tmpdir(), 'test-flaky-'));
@@ -132,33 +137,34 @@ console.log(`${runs} run${runs === 1 ? '' : 's'} of ${files.length} file${files.
 const started = performance.now();
 const tallies = new Map();
 for (const db of databases) {
-  const tally = new Map(files.map((file) => [file, { passed: 0, failures: [], ms: [] }]));
+  const tally = new Map(files.map((file) => [file, { passed: 0, failures: [] }]));
   tallies.set(db, tally);
   for (let run = 1; run <= runs; run++) {
     const runStarted = performance.now();
     const outcomes = await runOnce(db, join(reportDir, `${db}-${run}.json`));
     const failedFiles = [];
+    const failures = [];
     for (const [file, outcome] of outcomes) {
       const entry = tally.get(file);
-      if (outcome.ms) entry.ms.push(outcome.ms);
       if (outcome.passed) entry.passed++;
       else {
         failedFiles.push(file);
-        for (const failure of outcome.failures) entry.failures.push(`run ${run}: ${failure}`);
+        for (const failure of outcome.failures) {
+          entry.failures.push(`run ${run}: ${failure}`);
+          failures.push(`  ${file}: ${failure}`);
+        }
       }
     }
     console.log(`${db} run ${run}/${runs}: ${failedFiles.length ? `FAILED ${failedFiles.join(', ')}` : 'all passed'} (${seconds(performance.now() - runStarted)})`);
+    for (const failure of failures) console.log(failure);
   }
 }
 rmSync(reportDir, { recursive: true, force: true });
 
 console.log(`\nPass counts (${runs} runs each, ${seconds(performance.now() - started)} in all, burners: ${burners.kind}):`);
 const width = Math.max(...files.map((file) => file.length));
-const slowest = (list) => (list.length ? seconds(Math.max(...list)) : '-');
-console.log(`${'file'.padEnd(width)}  ${databases.map((db) => `${db.padStart(10)}  ${'slowest'.padStart(8)}`).join('  ')}`);
-for (const file of files) {
-  console.log(`${file.padEnd(width)}  ${databases.map((db) => { const entry = tallies.get(db).get(file); return `${`${entry.passed}/${runs}`.padStart(10)}  ${slowest(entry.ms).padStart(8)}`; }).join('  ')}`);
-}
+console.log(`${'file'.padEnd(width)}  ${databases.map((db) => db.padStart(10)).join('  ')}`);
+for (const file of files) console.log(`${file.padEnd(width)}  ${databases.map((db) => `${tallies.get(db).get(file).passed}/${runs}`.padStart(10)).join('  ')}`);
 let failures = 0;
 for (const [db, tally] of tallies) {
   for (const [file, { failures: list }] of tally) {

@@ -8,6 +8,8 @@ import { EXAMPLE_QUERY } from '../src/graphql/example-query.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
 import { waitFor } from './support/wait.js';
+/** Bound on starting the service (migrations, seed) on a busy machine; the hook gets a minute more. */
+const START_MS = 240_000;
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Bound on each wait for the page: room for a busy 2-core machine; the failure names what never happened. */
@@ -50,10 +52,10 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    service = await startService(
+    service = await waitFor('the service to start with GraphiQL', startService(
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent' }),
       createLogger('silent'),
-    );
+    ), START_MS);
     origin = new URL(service.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -69,7 +71,7 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
     context.on('request', (request) => requested.push(request.url()));
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
+  }, START_MS + 60_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -8,6 +8,8 @@ import { type Service, startService } from '../src/service.js';
 import { adminQuery, usingPostgres } from './support/database.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { waitFor } from './support/wait.js';
+/** Bound on starting the service (migrations, seed) on a busy machine; the hook gets a minute more. */
+const START_MS = 240_000;
 
 interface Answer {
   status: number;
@@ -50,10 +52,10 @@ describe.skipIf(!usingPostgres())('the database goes away and comes back (Postgr
     proxied.port = String(proxy.port);
     proxied.searchParams.set('schema', schema);
     const config = loadConfig({ NODE_ENV: 'production', PORT: '0', DATABASE_URL: proxied.toString(), RATE_LIMIT_COST_PER_MINUTE: '0', LOG_LEVEL: 'info' });
-    service = await startService(config, createLogger('info', { write: (line: string) => logLines.push(line) }));
+    service = await waitFor('the service to start behind the TCP proxy', startService(config, createLogger('info', { write: (line: string) => logLines.push(line) })), START_MS);
     origin = new URL(service.url).origin;
     writer = await createToken(service.db.prisma, writerName, ['write']);
-  });
+  }, START_MS + 60_000);
 
   afterAll(async () => {
     proxy?.restore();

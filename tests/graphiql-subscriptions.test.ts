@@ -5,6 +5,8 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
 import { waitFor } from './support/wait.js';
+/** Bound on starting the service (migrations, seed) on a busy machine; the hook gets a minute more. */
+const START_MS = 240_000;
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Bound on each wait for the page: room for a busy 2-core machine; the failure names what never happened. */
@@ -25,14 +27,14 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    service = await startService(
+    service = await waitFor('the service to start with GraphiQL', startService(
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent', BOOTSTRAP_ADMIN_TOKEN: 'always' }),
       createLogger('silent'),
-    );
+    ), START_MS);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
+  }, START_MS + 60_000);
   afterAll(async () => {
     await browser?.close();
     await service?.close();

@@ -287,7 +287,7 @@ interface StartedProcess {
 }
 
 /** Bounds on a real process starting (migrations, seed) and stopping on a busy machine. */
-const READY_MS = 120_000;
+const READY_MS = 240_000;
 const STOP_MS = 30_000;
 
 /** `npm start` without npm in between, so the signal and the exit code are the service's own. */

@@ -41,7 +41,7 @@ type ServiceProcess = ChildProcessByStdio<null, Readable, Readable>;
 
 /** Longer than any test waits: the test ends the delay itself with a second signal, so it never depends on how fast the machine is. */
 const DELAY_MS = 120_000;
-const READY_MS = 110_000;
+const READY_MS = 240_000;
 const LOG_LINE_MS = 20_000;
 
 describe(`SIGTERM to a real process (${databaseLabel()})`, () => {
@@ -72,7 +72,7 @@ describe(`SIGTERM to a real process (${databaseLabel()})`, () => {
     log = new LineLog(child.stdout, () => `stderr:\n${stderr.tail(10)}`);
     exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await log.waitForLine('the "fact service ready" line', 'fact service ready', READY_MS);
-  });
+  }, READY_MS + 60_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

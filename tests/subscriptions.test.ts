@@ -20,7 +20,7 @@ import { waitFor } from './support/wait.js';
 /** Bound on every wait for a message or a listener: generous for a busy 2-core machine, and the error names what never came. */
 const WAIT_MS = 30_000;
 /** Bound on starting a whole service (migrations, seed) on a busy machine: longer than Vitest's default test timeout. */
-const START_MS = 150_000;
+const START_MS = 240_000;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SOURCE = 'article-china-north-korea-russia';
 const STATEMENT_RECORDED = /* GraphQL */ `
