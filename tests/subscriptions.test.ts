@@ -43,10 +43,10 @@ let tokens: Tokens;
 let counter = 0;
 
 beforeAll(async () => {
-  test = await createTestDatabase('subscriptions');
-  await seed(test.db.prisma);
+  test = await waitFor('a fresh test database', createTestDatabase('subscriptions'), START_MS);
+  await waitFor('the seed to load', seed(test.db.prisma), START_MS);
   tokens = await createTokens(test);
-});
+}, 2 * START_MS + 60_000);
 afterAll(() => test?.close());
 
 /** Records a statement through the API and returns its slug (or the error the API gave). */
