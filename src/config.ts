@@ -117,6 +117,12 @@ const environment = z.object({
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   REDIS_URL: redisUrl,
   SUBSCRIPTIONS: flag('SUBSCRIPTIONS', true),
+  DATABASE_READ_URLS: z.string().optional(),
+  WEBHOOKS: flag('WEBHOOKS', true),
+  WEBHOOK_POLL_MS: integer('WEBHOOK_POLL_MS', 1_000, 10, 600_000),
+  WEBHOOK_TIMEOUT_MS: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+  WEBHOOK_MAX_ATTEMPTS: integer('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+  WEBHOOK_BACKOFF_BASE_MS: integer('WEBHOOK_BACKOFF_BASE_MS', 5_000, 1, 3_600_000),
   MAX_QUERY_DEPTH: integer('MAX_QUERY_DEPTH', 12, 1, 100),
   MAX_QUERY_ALIASES: integer('MAX_QUERY_ALIASES', 15, 0, 1000),
   MAX_QUERY_DIRECTIVES: integer('MAX_QUERY_DIRECTIVES', 20, 0, 1000),
@@ -190,6 +196,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicCacheMaxAgeSeconds: values.PUBLIC_CACHE_MAX_AGE_SECONDS,
     },
     redisUrl: values.REDIS_URL,
+    webhooks: values.WEBHOOKS
+      ? { pollMs: values.WEBHOOK_POLL_MS, timeoutMs: values.WEBHOOK_TIMEOUT_MS, maxAttempts: values.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS }
+      : null,
     hardening: {
       limits: {
         maxDepth: values.MAX_QUERY_DEPTH,

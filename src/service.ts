@@ -15,6 +15,7 @@ import { loadWebAppOperations } from './http/web-app.js';
 import { serveGraphQLOverWebSocket } from './http/websocket.js';
 import type { Logger } from './logger.js';
 import { createApp } from './server.js';
+import { startWebhookWorker, type WebhookWorker } from './webhooks/worker.js';
 
 export interface Service {
   url: string;
@@ -99,6 +100,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     hardening: hardening.options,
     ...(redis ? { events: redis.events } : {}),
   });
+  const webhooks: WebhookWorker | null = config.webhooks ? startWebhookWorker({ prisma: db.prisma, logger, settings: config.webhooks }) : null;
   const server = createServer(app);
   applyServerTimeouts(server, config.hardening);
   const webSockets = config.integration.subscriptions ? serveGraphQLOverWebSocket(server, app, { ...integration, logger }) : null;
@@ -127,6 +129,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       await webSockets?.close();
       await drainServer(server, config.shutdown.timeoutMs, logger);
       logger.info('stopped accepting connections; requests in flight have finished');
+      await webhooks?.close();
       await hardening?.close();
       await redis?.close();
       await db.close();
