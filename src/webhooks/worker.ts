@@ -155,7 +155,8 @@ export function startWebhookWorker(options: {
   async function deliver(webhook: Webhook, delivery: ClaimedDelivery): Promise<void> {
     const result = await post(webhook, delivery);
     const now = new Date();
-    const mine = { id: delivery.id, leasedUntil: delivery.leasedUntil };
+    // Still ours only if no other instance claimed it since (its lease ran out): a claim counts an attempt.
+    const mine = { id: delivery.id, attempts: delivery.attempts, status: 'PENDING' as const };
     if (result.ok) {
       await prisma.webhookDelivery.updateMany({ where: mine, data: { status: 'DELIVERED', deliveredAt: now, lastStatus: result.status, lastError: null, leasedUntil: null } });
       await prisma.webhook.updateMany({ where: { id: webhook.id }, data: { lastStatus: result.status, lastError: null, lastAttemptAt: now, lastSuccessAt: now, consecutiveFailures: 0 } });
@@ -204,6 +205,7 @@ export function startWebhookWorker(options: {
 
   async function tick(): Promise<void> {
     const active = await prisma.webhook.findMany({ where: { active: true }, select: { id: true }, orderBy: { id: 'asc' } });
+    if (active.length === 0) return;
     for (const { id } of active) await fanOut(id);
     await deliverDue();
   }
