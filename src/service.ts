@@ -4,6 +4,7 @@ import { createToken } from './auth/tokens.js';
 import { isEmpty, seed } from './bundle/seed.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
+import { ReadRouter } from './db/read-routing.js';
 import { applyMigrations } from './db/migrate.js';
 import { graphiqlBundle } from './graphiql.js';
 import { type StartedHardening, startHardening } from './http/hardening.js';
@@ -26,6 +27,12 @@ export interface Service {
   close(): Promise<void>;
 }
 
+const redactedDatabaseUrl = (url: string) => {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
 /** Opens the database, migrates and seeds it as configured, and serves GraphQL over HTTP. */
 export async function startService(config: Config, logger: Logger): Promise<Service> {
   const started = performance.now();
@@ -40,6 +47,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         }
       : { kind: 'pglite', dataDir: config.database.dataDir },
   );
+  const replicas: Database[] = [];
+  let readRouter: ReadRouter | null = null;
   let bootstrapToken: string | null = null;
   const stopping = new AbortController();
   let integration: IntegrationOptions = { ...config.integration, stopping: stopping.signal };
@@ -64,6 +73,26 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       redis = await createRedisEvents(config.redisUrl, logger);
       logger.info({ redis: redactedRedisUrl(config.redisUrl) }, 'live updates go through Redis');
     }
+    if (config.readReplicas.urls.length > 0) {
+      for (const url of config.readReplicas.urls) {
+        replicas.push(
+          await openDatabase({
+            kind: 'postgres',
+            url,
+            poolMax: config.database.kind === 'postgres' ? config.database.poolMax : 10,
+            statementTimeoutMs: config.databaseTimeouts.statementMs,
+            connectTimeoutMs: config.databaseTimeouts.connectMs,
+          }),
+        );
+      }
+      readRouter = new ReadRouter(
+        db.prisma,
+        replicas.map((replica, index) => ({ name: redactedDatabaseUrl(config.readReplicas.urls[index] ?? ''), prisma: replica.prisma })),
+        logger,
+        { checkMs: config.readReplicas.checkMs },
+      );
+      await readRouter.start();
+    }
     if (config.migrateOnStart) {
       const result = await db.withSession((session) => applyMigrations(session, { log: (message) => logger.info(message) }));
       logger.info({ applied: result.applied }, result.applied.length ? 'applied migrations' : 'database schema is up to date');
@@ -82,6 +111,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   } catch (error) {
     await hardening?.close();
     await redis?.close();
+    await readRouter?.close();
+    for (const replica of replicas) await replica.close();
     await db.close();
     throw error;
   }
@@ -99,6 +130,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     integration,
     hardening: hardening.options,
     ...(redis ? { events: redis.events } : {}),
+    ...(readRouter ? { readRouter } : {}),
   });
   const webhooks: WebhookWorker | null = config.webhooks ? startWebhookWorker({ prisma: db.prisma, logger, settings: config.webhooks }) : null;
   const server = createServer(app);
@@ -132,6 +164,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       await webhooks?.close();
       await hardening?.close();
       await redis?.close();
+      await readRouter?.close();
+      for (const replica of replicas) await replica.close();
       await db.close();
       logger.info('database closed');
     },
