@@ -162,6 +162,27 @@ describe(`webhooks (${databaseLabel()})`, () => {
     expect(JSON.stringify(audited.after)).not.toMatch(/secret/);
   });
 
+  it('pauses, resumes without skipping, and deletes (admin only)', async () => {
+    const hook = await receiver(() => '');
+    closers.push(hook.close);
+    await register({ name: 'paused', url: hook.url });
+    const app = createTestApp(test);
+    const PAUSE = 'mutation ($active: Boolean!) { setWebhookActive(name: "paused", active: $active) { __typename ... on MutationSetWebhookActiveSuccess { data { active } } } }';
+    expect((await executeAs(app, tokens.write, PAUSE, { active: false })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await executeAs(app, tokens.admin, PAUSE, { active: false })).data.setWebhookActive.data).toEqual({ active: false });
+    worker();
+    await claim('made-while-paused');
+    await worker().tick();
+    expect(hook.received).toHaveLength(0);
+    expect((await executeAs(app, tokens.admin, PAUSE, { active: true })).data.setWebhookActive.data).toEqual({ active: true });
+    await hook.until('the change made while paused', (got) => got.some((r) => r.body.change.slug === 'made-while-paused'));
+    const DELETE = 'mutation ($name: String!) { deleteWebhook(name: $name) { __typename ... on NotFoundError { key } } }';
+    expect((await executeAs(app, tokens.write, DELETE, { name: 'paused' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await executeAs(app, tokens.admin, DELETE, { name: 'paused' })).data.deleteWebhook.__typename).toBe('MutationDeleteWebhookSuccess');
+    expect((await executeAs(app, tokens.admin, DELETE, { name: 'paused' })).data.deleteWebhook).toEqual({ __typename: 'NotFoundError', key: 'paused' });
+    expect(await test.db.prisma.webhookDelivery.count()).toBe(0);
+  });
+
   it('delivers each matching change after commit, signed, through a receiver that fails, times out and recovers', async () => {
     let secret = '';
     const hook = await receiver(() => secret);
