@@ -117,6 +117,30 @@ const environment = z.object({
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   REDIS_URL: redisUrl,
   SUBSCRIPTIONS: flag('SUBSCRIPTIONS', true),
+  DATABASE_READ_URLS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const urls = (value ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+      const bad = urls.filter((url) => {
+        try {
+          return !['postgresql:', 'postgres:'].includes(new URL(url).protocol);
+        } catch {
+          return true;
+        }
+      });
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `DATABASE_READ_URLS must be comma-separated postgresql:// URLs; ${bad.length} is not` });
+        return z.NEVER;
+      }
+      return urls;
+    }),
+  DATABASE_READ_CHECK_MS: integer('DATABASE_READ_CHECK_MS', 1_000, 50, 600_000),
+  WEBHOOKS: flag('WEBHOOKS', true),
+  WEBHOOK_POLL_MS: integer('WEBHOOK_POLL_MS', 1_000, 10, 600_000),
+  WEBHOOK_TIMEOUT_MS: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+  WEBHOOK_MAX_ATTEMPTS: integer('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+  WEBHOOK_BACKOFF_BASE_MS: integer('WEBHOOK_BACKOFF_BASE_MS', 5_000, 1, 3_600_000),
   MAX_QUERY_DEPTH: integer('MAX_QUERY_DEPTH', 12, 1, 100),
   MAX_QUERY_ALIASES: integer('MAX_QUERY_ALIASES', 15, 0, 1000),
   MAX_QUERY_DIRECTIVES: integer('MAX_QUERY_DIRECTIVES', 20, 0, 1000),
@@ -164,6 +188,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (values.PERSISTED_OPERATIONS === 'only' && !values.PERSISTED_OPERATIONS_FILE) {
     throw new ConfigError(['PERSISTED_OPERATIONS=only needs PERSISTED_OPERATIONS_FILE: a JSON file of {"<sha256 hash>": "<operation text>"}, as written by `npm run codegen`']);
   }
+  if (values.DATABASE_READ_URLS.length > 0 && !values.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_READ_URLS needs DATABASE_URL: replicas copy a PostgreSQL primary, not the embedded database']);
+  }
   const production = values.NODE_ENV === 'production';
   const inMemory = values.DATA_DIR === 'memory://' || values.DATA_DIR === ':memory:';
   return {
@@ -189,7 +216,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subscriptions: values.SUBSCRIPTIONS,
       publicCacheMaxAgeSeconds: values.PUBLIC_CACHE_MAX_AGE_SECONDS,
     },
+    readReplicas: { urls: values.DATABASE_READ_URLS, checkMs: values.DATABASE_READ_CHECK_MS },
     redisUrl: values.REDIS_URL,
+    webhooks: values.WEBHOOKS
+      ? { pollMs: values.WEBHOOK_POLL_MS, timeoutMs: values.WEBHOOK_TIMEOUT_MS, maxAttempts: values.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS }
+      : null,
     hardening: {
       limits: {
         maxDepth: values.MAX_QUERY_DEPTH,

@@ -14,7 +14,9 @@ import { classifyDatabaseError, databaseError } from './http/database-errors.js'
 import { type HardeningOptions, hardeningYogaOptions } from './http/hardening.js';
 import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } from './http/integration.js';
 import { useFeeds } from './http/feeds.js';
+import { useReadRouting } from './http/read-routing.js';
 import { useReconciliation } from './http/reconcile.js';
+import type { ReadRouter } from './db/read-routing.js';
 import { useWebApp } from './http/web-app.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
@@ -31,6 +33,8 @@ export interface AppOptions {
   events?: Events;
   integration?: IntegrationOptions;
   hardening?: HardeningOptions;
+  /** Routes queries to read replicas (DATABASE_READ_URLS). */
+  readRouter?: ReadRouter;
   /** Serve the explorer (web/dist) at `/`; `dist` points at another build. */
   webApp?: boolean | { dist: string };
 }
@@ -127,6 +131,7 @@ export function createApp(options: AppOptions) {
       }),
       ...(options.publicReads === false ? [usePrivateReads()] : []),
       usePageSizeLimit(MAX_PAGE_SIZE),
+      ...(options.readRouter && options.readRouter.size > 0 ? [useReadRouting(options.readRouter) as Plugin<Context>] : []),
       ...(integration.plugins ?? []),
       ...(hardening.plugins ?? []),
     ],

@@ -5,6 +5,7 @@ import { createToken } from './auth/tokens.js';
 import { isEmpty, seed } from './bundle/seed.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
+import { ReadRouter } from './db/read-routing.js';
 import { applyMigrations } from './db/migrate.js';
 import { copyTemplateInto } from './db/template.js';
 import { graphiqlBundle } from './graphiql.js';
@@ -17,6 +18,7 @@ import { loadWebAppOperations } from './http/web-app.js';
 import { serveGraphQLOverWebSocket } from './http/websocket.js';
 import type { Logger } from './logger.js';
 import { createApp } from './server.js';
+import { startWebhookWorker, type WebhookWorker } from './webhooks/worker.js';
 
 export interface Service {
   url: string;
@@ -50,6 +52,12 @@ async function openEmbeddedDatabase(dataDir: string | undefined, config: Config,
   }
 }
 
+const redactedDatabaseUrl = (url: string) => {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
 /** Opens the database, migrates and seeds it as configured, and serves GraphQL over HTTP. */
 export async function startService(config: Config, logger: Logger): Promise<Service> {
   const started = performance.now();
@@ -62,6 +70,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         connectTimeoutMs: config.databaseTimeouts.connectMs,
       })
     : await openEmbeddedDatabase(config.database.dataDir, config, logger);
+  const replicas: Database[] = [];
+  let readRouter: ReadRouter | null = null;
   let bootstrapToken: string | null = null;
   const stopping = new AbortController();
   let integration: IntegrationOptions = { ...config.integration, stopping: stopping.signal };
@@ -86,6 +96,26 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       redis = await createRedisEvents(config.redisUrl, logger);
       logger.info({ redis: redactedRedisUrl(config.redisUrl) }, 'live updates go through Redis');
     }
+    if (config.readReplicas.urls.length > 0) {
+      for (const url of config.readReplicas.urls) {
+        replicas.push(
+          await openDatabase({
+            kind: 'postgres',
+            url,
+            poolMax: config.database.kind === 'postgres' ? config.database.poolMax : 10,
+            statementTimeoutMs: config.databaseTimeouts.statementMs,
+            connectTimeoutMs: config.databaseTimeouts.connectMs,
+          }),
+        );
+      }
+      readRouter = new ReadRouter(
+        db.prisma,
+        replicas.map((replica, index) => ({ name: redactedDatabaseUrl(config.readReplicas.urls[index] ?? ''), prisma: replica.prisma })),
+        logger,
+        { checkMs: config.readReplicas.checkMs },
+      );
+      await readRouter.start();
+    }
     if (config.migrateOnStart) {
       const result = await db.withSession((session) => applyMigrations(session, { log: (message) => logger.info(message) }));
       logger.info({ applied: result.applied }, result.applied.length ? 'applied migrations' : 'database schema is up to date');
@@ -104,6 +134,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   } catch (error) {
     await hardening?.close();
     await redis?.close();
+    await readRouter?.close();
+    for (const replica of replicas) await replica.close();
     await db.close();
     throw error;
   }
@@ -121,7 +153,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     integration,
     hardening: hardening.options,
     ...(redis ? { events: redis.events } : {}),
+    ...(readRouter ? { readRouter } : {}),
   });
+  const webhooks: WebhookWorker | null = config.webhooks ? startWebhookWorker({ prisma: db.prisma, logger, settings: config.webhooks }) : null;
   const server = createServer(app);
   applyServerTimeouts(server, config.hardening);
   const webSockets = config.integration.subscriptions ? serveGraphQLOverWebSocket(server, app, { ...integration, logger }) : null;
@@ -165,8 +199,11 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
         await webSockets?.close();
         await drainServer(server, config.shutdown.timeoutMs, logger);
         logger.info('stopped accepting connections; requests in flight have finished');
+        await webhooks?.close();
         await hardening?.close();
         await redis?.close();
+        await readRouter?.close();
+        for (const replica of replicas) await replica.close();
         await db.close();
         logger.info('database closed');
       })();

@@ -7,6 +7,8 @@ import './stance.js';
 import './claim.js';
 import './errors.js';
 import './audit.js';
+import './changes.js';
+import './webhooks.js';
 import './mutations/records.js';
 import './mutations/statements.js';
 import './mutations/bundles.js';
