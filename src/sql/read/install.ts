@@ -1,5 +1,5 @@
 import { typeBrandKey } from '@pothos/core';
-import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isObjectType } from 'graphql';
+import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
 import { decodeGlobalId } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { type Finisher, knownArgs, Planner } from './compiler.js';
@@ -46,7 +46,11 @@ async function isAdmin(ctx: Context): Promise<boolean> {
 }
 
 const brand = (value: unknown, model: string) => {
-  if (value && typeof value === 'object') (value as Record<PropertyKey, unknown>)[typeBrandKey] = model;
+  if (value && typeof value === 'object') {
+    // Pothos's interfaces and unions read the brand; federation's `_Entity` reads `__typename`.
+    (value as Record<PropertyKey, unknown>)[typeBrandKey] = model;
+    (value as Record<PropertyKey, unknown>).__typename = model;
+  }
   return value;
 };
 
@@ -206,3 +210,25 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
 }
 
 export type { FieldNode };
+
+/**
+ * A mutation's or subscription's payload, read by the compiler: the row of `model` with this id, with what
+ * the field selects beneath it (through the Pothos errors plugin's `… on XSuccess { data { … } }` when the
+ * field's type is a result union). Null when there is no such row.
+ */
+export async function readById(ctx: Context, info: GraphQLResolveInfo, model: Model, id: string): Promise<unknown> {
+  const planner = new Planner(info);
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  const returned = getNamedType(info.returnType);
+  if (returned.name !== model) {
+    const success = isAbstractType(returned) ? info.schema.getPossibleTypes(returned).find((type) => getNamedType(type.getFields().data?.type ?? returned).name === model) : undefined;
+    if (!success) throw new Error(`readById: ${returned.name} has no ${model}`);
+    nodes = [...planner.collect(info.fieldNodes.map((node) => node.selectionSet), success.name).entries()].flatMap(([, fieldNodes]) =>
+      fieldNodes.filter((node) => node.name.value === 'data'),
+    );
+  }
+  const row = planner.alias();
+  const object = planner.object(model, model, row, nodes);
+  const found = await run(ctx, `SELECT ${object.sql} FROM ${table(model)} ${row} WHERE ${row}."id" = ${planner.params.add(id, 'uuid')}`, planner.params.values);
+  return found === null ? null : object.finish ? object.finish(found) : found;
+}
