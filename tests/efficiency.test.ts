@@ -62,7 +62,7 @@ describe(`SQL statements per nested query (${databaseLabel()})`, () => {
     expect(small.sql.length).toBe(1);
     const firstActor = large.data.actors.edges[0].node;
     expect(firstActor.statements.edges[0].node.responses.totalCount).toBe(5);
-  });
+  }, 300_000);
 });
 
 describe(`one SQL statement per root field (${databaseLabel()})`, () => {
@@ -105,5 +105,5 @@ describe(`one SQL statement per root field (${databaseLabel()})`, () => {
     expect(two.c.slug).toBe(claim.slug);
     console.info(`[${databaseLabel()}] SQL statements per query: ${JSON.stringify(counted)}`);
     expect(counted).toEqual({ Q1: 1, Q2: 1, Q3: 1, Q4: 1, Q5: 1, Q7: 1, deep: 1, 'two roots': 3 });
-  });
+  }, 300_000);
 });
