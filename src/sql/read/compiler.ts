@@ -15,7 +15,7 @@ import {
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.js';
 import { isUuid } from '../../domain/uuid7.js';
-import { type Args, COLUMNS, type ColumnType, type ConnectionSpec, col, type Model, type OrderKey, Params, type ReadSql, table } from './vocabulary.js';
+import { type Args, COLUMNS, type ConnectionSpec, col, type Model, type OrderKey, Params, type ReadSql, table } from './vocabulary.js';
 
 /**
  * The selection compiler: plans a root field's whole selection (fragments, aliases, variables,
@@ -405,4 +405,3 @@ const eachOf =
       return list;
     });
 
-export type { ColumnType };

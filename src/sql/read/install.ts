@@ -209,7 +209,6 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-export type { FieldNode };
 
 /**
  * A mutation's or subscription's payload, read by the compiler: the row of `model` with this id, with what
