@@ -70,13 +70,13 @@ describe(`one SQL statement per root field (${databaseLabel()})`, () => {
     const test = await createTestDatabase('efficiency_shapes');
     opened.push(test);
     await importBundle(test.db.prisma, syntheticBundle({ actors: 12, statementsPerActor: 3, responsesPerStatement: 2, stancesPerStatement: 2 }));
-    const app = createTestApp(test, { hardening: { limits: { maxCost: Number.POSITIVE_INFINITY } } });
+    const app = createTestApp(test, { hardening: { limits: { maxCost: Number.POSITIVE_INFINITY, maxDepth: 60 } } });
     const statement = await test.db.prisma.statement.findFirstOrThrow({ where: { NOT: { threadIds: { isEmpty: true } } }, orderBy: { seq: 'desc' } });
     const claim = await test.db.prisma.claim.findFirstOrThrow({ where: { stances: { some: { position: 'DENIES' } } } });
     const actors = await test.db.prisma.actor.findMany({ take: 100 });
     const variables: Record<ShapeId, Record<string, unknown>> = {
       Q1: { id: encodeGlobalId('Statement', statement.id) },
-      Q2: { search: 'synthetic' },
+      Q2: { search: 'BY ACTOR 1' },
       Q3: {},
       Q4: { slug: statement.slug },
       Q5: { slug: claim.slug },
