@@ -22,10 +22,19 @@ try {
       `An admin token was made for this new database. It is shown this once and stored only as a hash:\n\n  ${service.bootstrapToken}\n\nSend it as "Authorization: Bearer <token>" (in GraphiQL: the Headers tab). Make narrower ones with \`npm run token -- create\`.\n\n`,
     );
   }
-  let closing = false;
+  let signals = 0;
+  // A second signal ends the wait for the load balancer (Ctrl-C twice); a third exits without draining.
   const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
+    signals++;
+    if (signals === 2) {
+      logger.info({ signal }, 'second signal: closing the listener now');
+      void service.close();
+      return;
+    }
+    if (signals > 2) {
+      logger.warn({ signal }, 'third signal: exiting without finishing the drain');
+      process.exit(1);
+    }
     logger.info({ signal }, 'shutting down');
     service.close().then(
       () => process.exit(0),
@@ -35,8 +44,8 @@ try {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
   logger.fatal({ err: error }, 'the fact service could not start');
   process.exit(1);

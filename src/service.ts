@@ -22,6 +22,7 @@ export interface Service {
   bootstrapToken: string | null;
   server: Server;
   db: Database;
+  /** Drains and closes; called again while it waits out SHUTDOWN_DELAY_MS, it ends that wait at once. */
   close(): Promise<void>;
 }
 
@@ -112,25 +113,42 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   logger.info({ url, database: db.kind, startupMs: Math.round(performance.now() - started) }, 'fact service ready');
   if (config.graphiql) void graphiqlBundle();
 
+  let closing: Promise<void> | null = null;
+  let endDelay = () => {};
   return {
     url,
     bootstrapToken,
     server,
     db,
-    async close() {
-      draining = true;
-      if (config.shutdown.delayMs > 0) {
-        logger.info({ delayMs: config.shutdown.delayMs }, 'not ready any more; still serving while the load balancer notices');
-        await new Promise((resolve) => setTimeout(resolve, config.shutdown.delayMs));
+    close() {
+      if (closing) {
+        endDelay();
+        return closing;
       }
-      stopping.abort();
-      await webSockets?.close();
-      await drainServer(server, config.shutdown.timeoutMs, logger);
-      logger.info('stopped accepting connections; requests in flight have finished');
-      await hardening?.close();
-      await redis?.close();
-      await db.close();
-      logger.info('database closed');
+      closing = (async () => {
+        draining = true;
+        if (config.shutdown.delayMs > 0) {
+          logger.info({ delayMs: config.shutdown.delayMs }, 'not ready any more; still serving while the load balancer notices');
+          const cut = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), config.shutdown.delayMs);
+            endDelay = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          });
+          endDelay = () => {};
+          if (cut) logger.info('the shutdown delay was cut short');
+        }
+        stopping.abort();
+        await webSockets?.close();
+        await drainServer(server, config.shutdown.timeoutMs, logger);
+        logger.info('stopped accepting connections; requests in flight have finished');
+        await hardening?.close();
+        await redis?.close();
+        await db.close();
+        logger.info('database closed');
+      })();
+      return closing;
     },
   };
 }

@@ -7,8 +7,13 @@ import { loadConfig } from '../src/config.js';
 import { EXAMPLE_QUERY } from '../src/graphql/example-query.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
+import { waitFor } from './support/wait.js';
+/** Bound on starting the service (migrations, seed) on a busy machine; the hook gets a minute more. */
+const START_MS = 240_000;
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Bound on each wait for the page: room for a busy 2-core machine; the failure names what never happened. */
+const PAGE_MS = 60_000;
 const RESULTS_DIR = fileURLToPath(new URL('../test-results/', import.meta.url));
 const available = existsSync(CHROMIUM);
 if (!available) {
@@ -47,10 +52,10 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    service = await startService(
+    service = await waitFor('the service to start with GraphiQL', startService(
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent' }),
       createLogger('silent'),
-    );
+    ), START_MS);
     origin = new URL(service.url).origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -66,7 +71,7 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
     context.on('request', (request) => requested.push(request.url()));
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
+  }, START_MS + 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -74,26 +79,27 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
   });
 
   it('opens on the example query', async () => {
-    await page.goto(service.url);
+    await page.goto(service.url, { timeout: PAGE_MS });
     const editor = page.locator('.graphiql-query-editor .view-lines');
-    await expect.poll(() => visibleText(editor), { timeout: 60_000 }).toContain('query ChinaOnNorthKoreanTroops {');
+    await expect.poll(() => visibleText(editor), { timeout: PAGE_MS, message: 'the query editor to show the example query' }).toContain('query ChinaOnNorthKoreanTroops {');
     expect(await visibleText(editor)).toContain('actor(slug: "china") {');
-    await expect.poll(() => activeTabQuery(page)).toBe(EXAMPLE_QUERY);
+    await expect.poll(() => activeTabQuery(page), { timeout: PAGE_MS, message: 'GraphiQL to store the example query as the active tab' }).toBe(EXAMPLE_QUERY);
   });
 
   it('runs it with the execute button and shows the article’s facts', async () => {
     const answered = page.waitForResponse(
       (response) => response.request().method() === 'POST' && (response.request().postData() ?? '').includes('ChinaOnNorthKoreanTroops'),
+      { timeout: PAGE_MS },
     );
-    await page.locator('button.graphiql-execute-button').click();
-    const response = await answered;
+    await page.locator('button.graphiql-execute-button').click({ timeout: PAGE_MS });
+    const response = await waitFor('the answer to the example query run by the execute button', answered, PAGE_MS + 1_000);
     expect(response.status()).toBe(200);
     const body = (await response.json()) as ExampleResult;
     expect(body.errors).toBeUndefined();
     expect(body.data?.actor?.name).toBe('China');
 
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => visibleText(result), { timeout: 45_000 }).toContain('"name": "China"');
+    await expect.poll(() => visibleText(result), { timeout: PAGE_MS, message: 'the result pane to show the answer' }).toContain('"name": "China"');
     expect(await visibleText(result)).toContain('"status": "CONTESTED"');
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}graphiql.png` });
@@ -108,16 +114,17 @@ describe.skipIf(!available)('GraphiQL in Chromium, offline', { timeout: 150_000 
           await page.mouse.wheel(0, 400);
           return seen.some((text) => text.includes('two independent sovereign states'));
         },
-        { timeout: 20_000 },
+        { timeout: PAGE_MS, message: 'the quote to scroll into view in the result pane' },
       )
       .toBe(true);
   });
 
-  it('loads Monaco’s web workers from our own origin, without script errors', () => {
-    expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
+  it('loads Monaco’s web workers from our own origin, without script errors', async () => {
+    // Monaco starts its workers when it first needs them: wait for each request rather than assume it came.
     for (const worker of ['editor.worker', 'json.worker', 'graphql.worker']) {
-      expect(requested.some((url) => url.startsWith(`${origin}/graphiql/assets/${worker}.`)), worker).toBe(true);
+      await waitFor(`Monaco to load ${worker} from ${origin}/graphiql/assets/`, () => requested.some((url) => url.startsWith(`${origin}/graphiql/assets/${worker}.`)), PAGE_MS);
     }
+    expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
   });
 
   it('never tried to reach a CDN or any other origin', () => {

@@ -8,6 +8,7 @@ import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, type TestDatabase, usingPostgres } from './support/database.js';
 import { check, runWorkers } from './support/concurrency-checker.js';
 import { createTestApp } from './support/graphql.js';
+import { waitFor } from './support/wait.js';
 import { retryCounts } from '../src/write/transaction.js';
 
 if (!usingPostgres()) {
@@ -106,10 +107,7 @@ describe.skipIf(!usingPostgres())('the three races of issue 14, each run many ti
       const write = run(`mutation($id: ID!) { setStance(statement: $id, claim: "deadlock-claim", position: ASSERTS) { __typename } }`, { id: a });
       const self = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
       const waiting = async () => Number((await other.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))`, [self])).rows[0]?.n ?? 0) > 0;
-      for (let tries = 0; !(await waiting()); tries++) {
-        if (tries > 600) throw new Error('setStance never waited for the claim');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor('setStance to wait for the claim row the other client holds (pg_blocking_pids)', waiting, 30_000);
       // setStance now holds the statement FOR SHARE and waits for the claim: each waits for the other.
       const blocked = other.query(`SELECT id FROM "Statement" WHERE slug = 'said-by-a' FOR UPDATE`).then(
         () => 'locked',

@@ -6,6 +6,7 @@ import type { App } from '../src/server.js';
 import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 import { createTestApp, query } from './support/graphql.js';
+import { waitFor } from './support/wait.js';
 
 interface Node {
   name: string;
@@ -155,7 +156,8 @@ describe(`Atom feeds on ${databaseLabel()}`, () => {
     expect((await get(path, { 'if-modified-since': lastModified })).status).toBe(304);
     expect((await get(path, { 'if-none-match': '"stale"', 'if-modified-since': lastModified })).status).toBe(200);
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Last-Modified counts whole seconds: the next write must fall in a later second than the feed's last change.
+    await waitFor(`the clock to pass the second after Last-Modified (${lastModified})`, () => Date.now() >= Date.parse(lastModified) + 1000, 5_000);
     await record('china-feed-new-statement', 'China says the feed should show this first.');
     const changed = await get(path, { 'if-none-match': etag });
     expect(changed.status).toBe(200);

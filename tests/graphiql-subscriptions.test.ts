@@ -4,8 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
+import { waitFor } from './support/wait.js';
+/** Bound on starting the service (migrations, seed) on a busy machine; the hook gets a minute more. */
+const START_MS = 240_000;
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Bound on each wait for the page: room for a busy 2-core machine; the failure names what never happened. */
+const PAGE_MS = 60_000;
+const STREAM_OPEN_MS = 25_000;
 const available = existsSync(CHROMIUM);
 if (!available) {
   console.warn(`Skipping the GraphiQL subscription test: ${CHROMIUM} is missing. Install it with: apt-get install -y chromium`);
@@ -21,30 +27,30 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    service = await startService(
+    service = await waitFor('the service to start with GraphiQL', startService(
       loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', GRAPHIQL: 'true', LOG_LEVEL: 'silent', BOOTSTRAP_ADMIN_TOKEN: 'always' }),
       createLogger('silent'),
-    );
+    ), START_MS);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
+  }, START_MS + 60_000);
   afterAll(async () => {
     await browser?.close();
     await service?.close();
   });
 
   it('shows a statement recorded after the subscription started', async () => {
-    const introspected = page.waitForResponse((response) => (response.request().postData() ?? '').includes('IntrospectionQuery'));
-    await page.goto(service.url);
-    await introspected;
+    const introspected = page.waitForResponse((response) => (response.request().postData() ?? '').includes('IntrospectionQuery'), { timeout: PAGE_MS });
+    await page.goto(service.url, { timeout: PAGE_MS });
+    await waitFor('GraphiQL to introspect the schema', introspected, PAGE_MS + 1_000);
     const editor = page.locator('.graphiql-query-editor .view-lines');
-    await expect.poll(() => visibleText(editor), { timeout: 60_000 }).toContain('query ChinaOnNorthKoreanTroops');
-    await editor.click();
+    await expect.poll(() => visibleText(editor), { timeout: PAGE_MS, message: 'the query editor to show the example query' }).toContain('query ChinaOnNorthKoreanTroops');
+    await editor.click({ timeout: PAGE_MS });
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(SUBSCRIPTION);
-    await expect.poll(() => visibleText(editor)).toContain('subscription LiveLinJian');
+    await expect.poll(() => visibleText(editor), { timeout: PAGE_MS, message: 'the editor to show the typed subscription' }).toContain('subscription LiveLinJian');
     // Close the completion list typing may have opened, so the click reaches the button.
     await page.keyboard.press('Escape');
 
@@ -53,12 +59,12 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
     const isStream = (candidate: Response) => new URL(candidate.url()).searchParams.get('operationName') === 'LiveLinJian';
     let response: Response | undefined;
     for (let attempt = 0; attempt < 3 && !response; attempt += 1) {
-      const streaming = page.waitForResponse(isStream, { timeout: 25_000 }).catch(() => undefined);
+      const streaming = page.waitForResponse(isStream, { timeout: STREAM_OPEN_MS }).catch(() => undefined);
       await page.keyboard.press('Escape');
-      await page.locator('button.graphiql-execute-button').click();
+      await page.locator('button.graphiql-execute-button').click({ timeout: PAGE_MS });
       response = await streaming;
     }
-    if (!response) throw new Error('GraphiQL never opened the subscription stream');
+    if (!response) throw new Error(`timed out waiting for GraphiQL to open the subscription stream (3 clicks on the execute button, ${STREAM_OPEN_MS} ms each)`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(/^text\/event-stream/);
 
@@ -73,7 +79,7 @@ describe.skipIf(!available)('GraphiQL runs a subscription (SSE) in Chromium, thr
     expect(await written.json()).toEqual({ data: { recordStatement: { __typename: 'MutationRecordStatementSuccess' } } });
 
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => visibleText(result), { timeout: 45_000 }).toContain('"slug": "lin-live-in-graphiql"');
+    await expect.poll(() => visibleText(result), { timeout: PAGE_MS, message: 'the result pane to show the statement recorded after the subscription started' }).toContain('"slug": "lin-live-in-graphiql"');
     expect(await visibleText(result)).toContain('"name": "Lin Jian"');
     expect([...new Set(pageErrors.map((message) => message.split('\n')[0]))]).toEqual([]);
   });

@@ -15,7 +15,12 @@ import { observedEvents } from './support/events.js';
 import { createTestApp } from './support/graphql.js';
 import { type Listening, listen } from './support/listen.js';
 import { subscribeOverSSE } from './support/sse.js';
+import { waitFor } from './support/wait.js';
 
+/** Bound on every wait for a message or a listener: generous for a busy 2-core machine, and the error names what never came. */
+const WAIT_MS = 30_000;
+/** Bound on starting a whole service (migrations, seed) on a busy machine: longer than Vitest's default test timeout. */
+const START_MS = 240_000;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SOURCE = 'article-china-north-korea-russia';
 const STATEMENT_RECORDED = /* GraphQL */ `
@@ -38,10 +43,10 @@ let tokens: Tokens;
 let counter = 0;
 
 beforeAll(async () => {
-  test = await createTestDatabase('subscriptions');
-  await seed(test.db.prisma);
+  test = await waitFor('a fresh test database', createTestDatabase('subscriptions'), START_MS);
+  await waitFor('the seed to load', seed(test.db.prisma), START_MS);
   tokens = await createTokens(test);
-});
+}, 2 * START_MS + 60_000);
 afterAll(() => test?.close());
 
 /** Records a statement through the API and returns its slug (or the error the API gave). */
@@ -81,7 +86,7 @@ describe(`statementRecorded over Server-Sent Events (${databaseLabel()})`, () =>
   const subscribe = async (variables: Record<string, unknown>) => {
     const listening = observed.listening();
     const sub = await subscribeOverSSE<Recorded>(inProcess(app), 'http://yoga/graphql', STATEMENT_RECORDED, variables);
-    await listening;
+    await waitFor('the subscription to start listening for events', listening, WAIT_MS);
     return sub;
   };
 
@@ -154,7 +159,7 @@ describe(`statementRecorded over Server-Sent Events (${databaseLabel()})`, () =>
     expect((await anonymous.next()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const listening = observed.listening();
     const reader = await subscribeOverSSE<Recorded>(inProcess(privateApp), 'http://yoga/graphql', STATEMENT_RECORDED, { speaker: 'kim-jong-un' }, { authorization: `Bearer ${tokens.read}` });
-    await listening;
+    await waitFor('the subscription to start listening for events', listening, WAIT_MS);
     try {
       const written = await record(privateApp, 'kim-jong-un');
       expect((await reader.next()).data?.statementRecorded.slug).toBe(written.slug);
@@ -215,7 +220,7 @@ describe(`statementRecorded over graphql-ws (${databaseLabel()})`, () => {
     const listening = observed.listening();
     const events = client.iterate<Recorded>({ query: STATEMENT_RECORDED, variables: { speaker: 'volodymyr-zelenskyy' } });
     const first = events.next();
-    await listening;
+    await waitFor('the subscription to start listening for events', listening, WAIT_MS);
     const slug = `ws-zelenskyy-${++counter}`;
     const written = await new Promise<{ data?: { recordStatement: { __typename: string } } }>((resolve, reject) => {
       client.subscribe(
@@ -224,7 +229,7 @@ describe(`statementRecorded over graphql-ws (${databaseLabel()})`, () => {
       );
     });
     expect(written.data?.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
-    const event = await first;
+    const event = await waitFor('the WebSocket subscriber to receive the statement it wrote', first, WAIT_MS);
     expect(event.value).toMatchObject({ data: { statementRecorded: { slug, speaker: { slug: 'volodymyr-zelenskyy' } } } });
     await events.return?.();
   });
@@ -232,24 +237,24 @@ describe(`statementRecorded over graphql-ws (${databaseLabel()})`, () => {
   it('applies the same auth as HTTP: without a token a private-read subscription fails with UNAUTHENTICATED', async () => {
     const client = connect();
     const events = client.iterate({ query: STATEMENT_RECORDED });
-    const result = await events.next();
+    const result = await waitFor('the answer to a subscription without a token', events.next(), WAIT_MS);
     expect(result.value).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
   it('reports a syntax error as a GraphQL error and keeps the socket usable', async () => {
     const client = connect({ authorization: `Bearer ${tokens.read}` });
-    const broken = await client.iterate({ query: 'subscription { statementRecorded(' }).next().catch((errors: unknown) => errors);
+    const broken = await waitFor('the answer to a broken subscription', client.iterate({ query: 'subscription { statementRecorded(' }).next(), WAIT_MS).catch((errors: unknown) => errors);
     expect(JSON.stringify(broken)).toMatch(/Syntax Error/);
-    const fine = await client.iterate({ query: '{ actor(slug: "russia") { name } }' }).next();
+    const fine = await waitFor('a query on the same socket', client.iterate({ query: '{ actor(slug: "russia") { name } }' }).next(), WAIT_MS);
     expect(fine.value).toEqual({ data: { actor: { name: 'Russia' } } });
   });
 
   it('refuses a WebSocket from a web page on another origin, and accepts its own origin', async () => {
     const refused = connect({ authorization: `Bearer ${tokens.read}` }, { origin: 'https://evil.example' });
-    const error = await refused.iterate({ query: '{ __typename }' }).next().catch((caught: unknown) => caught);
+    const error = await waitFor('the refusal of a WebSocket from another origin', refused.iterate({ query: '{ __typename }' }).next(), WAIT_MS).catch((caught: unknown) => caught);
     expect(String((error as { message?: string })?.message ?? error)).toMatch(/403|closed|Unexpected server response/i);
     const same = connect({ authorization: `Bearer ${tokens.read}` }, { origin: http.origin });
-    expect((await same.iterate({ query: '{ __typename }' }).next()).value).toEqual({ data: { __typename: 'Query' } });
+    expect((await waitFor('a query on a WebSocket from our own origin', same.iterate({ query: '{ __typename }' }).next(), WAIT_MS)).value).toEqual({ data: { __typename: 'Query' } });
   });
 });
 
@@ -275,12 +280,15 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     try {
       // Redis SUBSCRIBE is asynchronous: wait until both instances listen on the channel.
       const probe = new Redis(REDIS_URL);
-      for (let tries = 0; tries < 100; tries++) {
-        const [, listeners] = (await probe.pubsub('NUMSUB', 'fact-service:statementRecorded')) as [string, number];
-        if (Number(listeners) >= 2) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      try {
+        await waitFor(
+          'both instances to subscribe to the Redis channel fact-service:statementRecorded (PUBSUB NUMSUB >= 2)',
+          async () => Number(((await probe.pubsub('NUMSUB', 'fact-service:statementRecorded')) as [string, number])[1]) >= 2,
+          WAIT_MS,
+        );
+      } finally {
+        probe.disconnect();
       }
-      probe.disconnect();
       const written = await record(a.app, 'us-officials');
       expect((await onA.next()).data?.statementRecorded.slug).toBe(written.slug);
       expect((await onB.next()).data?.statementRecorded.slug).toBe(written.slug);
@@ -299,16 +307,20 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     await expect(startService(loadConfig({ ...base, REDIS_URL: 'redis://:secret@127.0.0.1:1' }), createLogger('silent'))).rejects.toThrow(
       /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 did not answer/,
     );
-    const service = await startService(loadConfig({ ...base, REDIS_URL }), createLogger('silent'));
-    await service.close();
-  });
+    const service = await waitFor('the service to start with REDIS_URL set', startService(loadConfig({ ...base, REDIS_URL }), createLogger('silent')), START_MS);
+    await waitFor('the service to close', service.close(), WAIT_MS);
+  }, START_MS + WAIT_MS * 2);
 });
 
 describe('shutdown with open subscriptions', () => {
   it('ends open SSE and WebSocket subscriptions so the service stops without waiting for them', async () => {
-    const service = await startService(
-      loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent', SEED_ON_START: 'always', SHUTDOWN_TIMEOUT_MS: '600000' }),
-      createLogger('silent'),
+    const service = await waitFor(
+      'the service to start (migrations and seed on a fresh PGlite)',
+      startService(
+        loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent', SEED_ON_START: 'always', SHUTDOWN_TIMEOUT_MS: '600000' }),
+        createLogger('silent'),
+      ),
+      START_MS,
     );
     const sse = await subscribeOverSSE(fetch, service.url, STATEMENT_RECORDED, {});
     expect(sse.response.status).toBe(200);
@@ -316,10 +328,10 @@ describe('shutdown with open subscriptions', () => {
     const wsEnded = new Promise<void>((resolve) => {
       ws.subscribe({ query: STATEMENT_RECORDED }, { next: () => {}, error: () => resolve(), complete: () => resolve() });
     });
-    await ws.iterate({ query: '{ __typename }' }).next();
-    await service.close();
-    await sse.ended;
-    await wsEnded;
+    await waitFor('a query over the WebSocket (the socket is open)', ws.iterate({ query: '{ __typename }' }).next(), WAIT_MS);
+    await waitFor('the service to close with two subscriptions open', service.close(), WAIT_MS);
+    await waitFor('the server to end the SSE subscription', sse.ended, WAIT_MS);
+    await waitFor('the server to end the WebSocket subscription', wsEnded, WAIT_MS);
     await ws.dispose();
-  });
+  }, START_MS + WAIT_MS * 5);
 });

@@ -15,6 +15,7 @@ import { sha256 } from '../src/http/persisted-operations.js';
 import { createLogger } from '../src/logger.js';
 import { type Service, startService } from '../src/service.js';
 import { adminQuery, usingPostgres } from './support/database.js';
+import { waitFor } from './support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -256,6 +257,8 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
           if (new URL(request.url()).pathname === '/graphql') graphqlRequests.push({ method: request.method(), url: request.url(), body: request.postData() });
         });
         page = await context.newPage();
+        // Navigations and clicks get the same room as any other wait on the page (Playwright's default is 30 s).
+        page.setDefaultTimeout(PAGE_READY_MS);
         page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
         page.on('console', (message) => {
           if (message.type() === 'error' && !/ERR_ABORTED|net::ERR_NETWORK_CHANGED/.test(message.text())) problems.push(`console: ${message.text()}`);
@@ -356,7 +359,7 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
         await visible(page.getByRole('list', { name: `Statements by ${seed.actorName(path.speaker)}` }), 'the actor’s statements');
         // Yoga starts listening for events while it sends the stream's first bytes, before it reads another
         // request: once the browser has the stream's headers, a write made after that reaches this page.
-        await streamOpen;
+        await waitFor('the actor page to open its live-update event stream', streamOpen, EVENT_STREAM_OPEN_MS + 1_000);
         await page.evaluate(() => {
           window.webTestMarker = 'still the same page';
         });

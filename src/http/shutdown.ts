@@ -16,12 +16,16 @@ export function applyServerTimeouts(server: Server, timeouts: { requestTimeoutMs
 /**
  * Stops accepting connections, closes idle keep-alive ones, lets requests in flight finish, and after
  * `timeoutMs` cuts whatever is left: a stuck client cannot hold the shutdown forever.
+ * The listening socket is closed before `server.close` returns, so from the "listener closed" line on,
+ * a new connection is refused. One that the kernel accepted in the same instant but the service had not
+ * read yet is reset instead (see README "Shutdown"): no TCP server can refuse it after its handshake.
  */
 export async function drainServer(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
+    logger.info('listener closed; new connections are refused');
     if (timeoutMs > 0) {
       timer = setTimeout(() => {
         logger.warn({ timeoutMs }, 'requests still running at the end of the shutdown timeout were cut off');

@@ -4,8 +4,11 @@ type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface Subscription<T> {
   response: Response;
-  /** The next result the server sends; rejects if the stream ends first or nothing comes within `waitMs`. */
-  next(waitMs?: number): Promise<ExecutionResult<T>>;
+  /**
+   * The next result the server sends; rejects if the stream ends first or nothing comes within `waitMs`,
+   * naming `what` was expected (by default the subscription and its variables).
+   */
+  next(waitMs?: number, what?: string): Promise<ExecutionResult<T>>;
   close(): void;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
@@ -26,6 +29,8 @@ export async function subscribeOverSSE<T = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
     signal: abort.signal,
   });
+  const operation = /(subscription|query)\s*(\w*)[^{]*\{\s*(\w+)/.exec(query);
+  const label = `an event on ${operation ? `${operation[1]} ${operation[2] || operation[3]}` : 'the subscription'}${Object.keys(variables).length ? ` ${JSON.stringify(variables)}` : ''}`;
   const results: ExecutionResult<T>[] = [];
   const waiting: { resolve: (result: ExecutionResult<T>) => void; reject: (error: Error) => void }[] = [];
   let finished: Error | null = null;
@@ -74,10 +79,10 @@ export async function subscribeOverSSE<T = Record<string, unknown>>(
   return {
     response,
     ended,
-    next(waitMs = 15_000) {
+    next(waitMs = 30_000, what = label) {
       const ready = results.shift();
       if (ready) return Promise.resolve(ready);
-      if (finished) return Promise.reject(finished);
+      if (finished) return Promise.reject(new Error(`${finished.message} before ${what}`));
       return new Promise((resolve, reject) => {
         const waiter = {
           resolve: (result: ExecutionResult<T>) => {
@@ -91,7 +96,7 @@ export async function subscribeOverSSE<T = Record<string, unknown>>(
         };
         const timer = setTimeout(() => {
           waiting.splice(waiting.indexOf(waiter), 1);
-          reject(new Error(`no event within ${waitMs} ms`));
+          reject(new Error(`timed out after ${waitMs} ms waiting for ${what}`));
         }, waitMs);
         waiting.push(waiter);
       });
