@@ -106,7 +106,8 @@ builder.mutationType({
 
 builder.scalarType('Date', {
   description: 'A calendar date, ISO 8601 `YYYY-MM-DD` (no time, no zone).',
-  serialize: (value) => formatIsoDate(value),
+  // The read compiler (src/sql/read) hands over dates already formatted.
+  serialize: (value) => (typeof value === 'string' ? value : formatIsoDate(value)),
   parseValue: (value) => {
     const date = typeof value === 'string' ? parseIsoDate(value) : undefined;
     if (!date) throw new GraphQLError(`Date must be a calendar date as YYYY-MM-DD, got ${JSON.stringify(value)?.slice(0, 60)}`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -130,7 +131,7 @@ builder.scalarType('JSON', {
 
 builder.scalarType('DateTime', {
   description: 'A point in time, ISO 8601 in UTC, e.g. `2024-11-01T09:30:00.000Z`.',
-  serialize: (value) => value.toISOString(),
+  serialize: (value) => (typeof value === 'string' ? value : value.toISOString()),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 timestamp', { extensions: { code: 'BAD_USER_INPUT' } });

@@ -5,34 +5,40 @@ import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ActorKindEnum } from './enums.js';
 import { ACTOR_STATEMENTS, ACTOR_STATEMENTS_ON_BEHALF, newestFirst, relatedStatements } from './related.js';
 import { Statement } from './statement.js';
+import * as sql from '../sql/read/fields.js';
 
 export const Actor = builder.prismaNode('Actor', {
   id: { field: 'id' },
   nullable: true,
   description: 'A person, state, government body, organization, military or group that makes or is named in statements.',
   fields: (t) => ({
-    slug: t.exposeString('slug', { description: 'Stable, human-readable identifier, e.g. `lin-jian`.' }),
-    name: t.exposeString('name'),
-    kind: t.expose('kind', { type: ActorKindEnum }),
-    aliases: t.exposeStringList('aliases', { description: 'Other names the actor goes by, e.g. "Beijing" for China. Searched by `actors(search:)`.' }),
-    description: t.exposeString('description', { nullable: true }),
-    wikidataId: t.exposeString('wikidataId', { nullable: true, description: 'The Wikidata item for this actor, e.g. `Q159` for Russia.' }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') }, description: 'Stable, human-readable identifier, e.g. `lin-jian`.' }),
+    name: t.exposeString('name', { extensions: { sql: sql.read.column('name') } }),
+    kind: t.expose('kind', { type: ActorKindEnum, extensions: { sql: sql.read.column('kind') } }),
+    aliases: t.exposeStringList('aliases', {
+      extensions: { sql: sql.read.column('aliases') }, description: 'Other names the actor goes by, e.g. "Beijing" for China. Searched by `actors(search:)`.' }),
+    description: t.exposeString('description', { nullable: true, extensions: { sql: sql.read.column('description') } }),
+    wikidataId: t.exposeString('wikidataId', { nullable: true, extensions: { sql: sql.read.column('wikidataId') }, description: 'The Wikidata item for this actor, e.g. `Q159` for Russia.' }),
     wikidataUrl: t.string({
       nullable: true,
       select: { wikidataId: true },
+      extensions: { sql: sql.wikidataUrl },
       resolve: (actor) => (actor.wikidataId ? `https://www.wikidata.org/wiki/${actor.wikidataId}` : null),
     }),
     affiliations: t.relation('affiliations', {
+      extensions: { sql: sql.actorAffiliations },
       description: 'The roles this actor holds in other actors, e.g. spokesperson of a ministry.',
       query: { orderBy: [{ from: { sort: 'asc', nulls: 'first' } }, { role: 'asc' }] },
     }),
     members: t.relation('members', {
+      extensions: { sql: sql.actorMembers },
       description: 'The affiliations of other actors with this one, e.g. the spokesperson of this ministry.',
       query: { orderBy: [{ from: { sort: 'asc', nulls: 'first' } }, { role: 'asc' }] },
     }),
     statements: t.connection(
       {
         type: Statement,
+        extensions: { sql: sql.actorStatements },
         description:
           'Statements this actor made itself, as the speaker, newest first. Statements made on its behalf by someone else (a spokesperson speaking for a state) are NOT included here: they are in `statementsOnBehalf`, and `Query.statements(actor:)` lists both.',
         args: newestFirst.getArgs(),
@@ -43,14 +49,15 @@ export const Actor = builder.prismaNode('Actor', {
     statementsOnBehalf: t.connection(
       {
         type: Statement,
+        extensions: { sql: sql.actorStatementsOnBehalf },
         description: 'Statements others made on behalf of this actor (Lin Jian speaking for China), newest first.',
         args: newestFirst.getArgs(),
         resolve: (actor, args, ctx, info) => relatedStatements(ACTOR_STATEMENTS_ON_BEHALF, actor, args, ctx, info),
       },
       { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
     ),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', extensions: { sql: sql.read.column('createdAt', 'timestamp') } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', extensions: { sql: sql.read.column('updatedAt', 'timestamp') } }),
   }),
 });
 
@@ -65,6 +72,7 @@ builder.queryFields((t) => ({
   actors: t.prismaConnection({
     type: Actor,
     cursor: 'id',
+    extensions: { sql: sql.read.connection(sql.actors) },
     totalCount: (_parent, args, { prisma }) => prisma.actor.count({ where: actorFilter(args) }),
     description: 'Actors by name (A to Z). `search` matches a case-insensitive substring of the name or any alias.',
     args: {

@@ -1,5 +1,6 @@
 import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
 import { builder } from '../builder.js';
+import * as sql from '../sql/read/fields.js';
 import { CLAIM_STATUS_RULE } from '../domain/claim-status.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
@@ -55,12 +56,13 @@ export const Claim = builder.prismaNode('Claim', {
   nullable: true,
   description: 'A checkable proposition, e.g. "About 8,000 North Korean troops are in Russia’s Kursk region".',
   fields: (t) => ({
-    slug: t.exposeString('slug'),
-    text: t.exposeString('text'),
-    topics: t.exposeStringList('topics'),
-    status: t.expose('status', { type: ClaimStatusEnum, description: CLAIM_STATUS_RULE }),
-    source: t.relation('source', { nullable: true, description: "Set when the claim comes from the source's own narration rather than from a statement." }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') } }),
+    text: t.exposeString('text', { extensions: { sql: sql.read.column('text') } }),
+    topics: t.exposeStringList('topics', { extensions: { sql: sql.read.column('topics') } }),
+    status: t.expose('status', { type: ClaimStatusEnum, extensions: { sql: sql.read.column('status') }, description: CLAIM_STATUS_RULE }),
+    source: t.relation('source', { nullable: true, extensions: { sql: sql.read.one('Source', 'sourceId') }, description: "Set when the claim comes from the source's own narration rather than from a statement." }),
     stances: t.relation('stances', {
+      extensions: { sql: sql.claimStances },
       description: 'Positions statements take on this claim (those of retracted statements only on request).',
       args: { position: t.arg({ type: StancePositionEnum }), includeRetracted: t.arg.boolean({ defaultValue: false }) },
       query: (args) => ({ where: stanceFilter(args), orderBy: { id: 'asc' } }),
@@ -68,6 +70,7 @@ export const Claim = builder.prismaNode('Claim', {
     statements: t.connection(
       {
         type: Statement,
+        extensions: { sql: sql.claimStatements },
         description: 'Statements that take a stance on this claim, newest first; each edge carries the position.',
         args: stanceStatements.getArgs(),
         resolve: async (claim, args, ctx, info) => {
@@ -80,8 +83,8 @@ export const Claim = builder.prismaNode('Claim', {
       { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
       { fields: (edge) => ({ position: edge.field({ type: StancePositionEnum, resolve: (stance) => stance.position }) }) },
     ),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', extensions: { sql: sql.read.column('createdAt', 'timestamp') } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', extensions: { sql: sql.read.column('updatedAt', 'timestamp') } }),
   }),
 });
 
@@ -105,6 +108,7 @@ builder.queryFields((t) => ({
   claims: t.prismaConnection({
     type: Claim,
     cursor: 'id',
+    extensions: { sql: sql.read.connection(sql.claims) },
     description: 'Claims in the order they were recorded.',
     args: {
       status: t.arg({ type: ClaimStatusEnum }),

@@ -15,5 +15,6 @@ import './mutations/bundles.js';
 import './subscriptions.js';
 import './federation.js';
 import { builder } from '../builder.js';
+import { installReadCompiler } from '../sql/read/install.js';
 
-export const schema = builder.toSubGraphSchema({ sortSchema: true, linkUrl: 'https://specs.apollo.dev/federation/v2.6' });
+export const schema = installReadCompiler(builder.toSubGraphSchema({ sortSchema: true, linkUrl: 'https://specs.apollo.dev/federation/v2.6' }));

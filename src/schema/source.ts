@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import * as sql from '../sql/read/fields.js';
 import { newestFirst, relatedStatements, SOURCE_STATEMENTS } from './related.js';
 import { Statement } from './statement.js';
 
@@ -7,14 +8,15 @@ export const Source = builder.prismaNode('Source', {
   nullable: true,
   description: 'Where statements and claims were found: an article, a transcript, a report.',
   fields: (t) => ({
-    slug: t.exposeString('slug'),
-    title: t.exposeString('title'),
-    url: t.exposeString('url', { nullable: true, description: 'Only when known: never invented.' }),
-    publisher: t.exposeString('publisher', { nullable: true }),
-    publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') } }),
+    title: t.exposeString('title', { extensions: { sql: sql.read.column('title') } }),
+    url: t.exposeString('url', { extensions: { sql: sql.read.column('url') }, nullable: true, description: 'Only when known: never invented.' }),
+    publisher: t.exposeString('publisher', { nullable: true, extensions: { sql: sql.read.column('publisher') } }),
+    publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true, extensions: { sql: sql.read.column('publishedOn', 'date') } }),
     statements: t.connection(
       {
         type: Statement,
+        extensions: { sql: sql.sourceStatements },
         description: 'Statements carried by this source, newest first.',
         args: newestFirst.getArgs(),
         resolve: (source, args, ctx, info) => relatedStatements(SOURCE_STATEMENTS, source, args, ctx, info),
@@ -22,13 +24,14 @@ export const Source = builder.prismaNode('Source', {
       { fields: (connection) => ({ totalCount: connection.int({ resolve: (result) => result.totalCount }) }) },
     ),
     claims: t.relatedConnection('claims', {
+      extensions: { sql: sql.sourceClaims },
       description: "Claims the source's own narration makes (claims made by a statement are reached through its stances).",
       cursor: 'id',
       totalCount: true,
       query: { orderBy: { id: 'asc' } },
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', extensions: { sql: sql.read.column('createdAt', 'timestamp') } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', extensions: { sql: sql.read.column('updatedAt', 'timestamp') } }),
   }),
 });
 
@@ -43,6 +46,7 @@ builder.queryFields((t) => ({
   sources: t.prismaConnection({
     type: Source,
     cursor: 'id',
+    extensions: { sql: sql.read.connection(sql.sources) },
     description: 'All sources, most recently published first.',
     totalCount: (_parent, _args, { prisma }) => prisma.source.count(),
     resolve: (query, _root, _args, { prisma }) =>

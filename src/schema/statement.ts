@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import * as sql from '../sql/read/fields.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { DATE_RANGE, likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from './enums.js';
@@ -7,9 +8,9 @@ import { loadStatementsById, oldestFirst, relatedStatements, STATEMENT_RESPONSES
 
 const Retraction = builder.objectRef<{ at: Date; by: string; reason: string }>('Retraction').implement({
   fields: (t) => ({
-    at: t.expose('at', { type: 'DateTime' }),
-    by: t.exposeString('by', { description: 'The name of the token that retracted it.' }),
-    reason: t.exposeString('reason'),
+    at: t.expose('at', { type: 'DateTime', extensions: { sql: sql.read.column('retractedAt', 'timestamp') } }),
+    by: t.exposeString('by', { extensions: { sql: sql.retractionBy }, description: 'The name of the token that retracted it.' }),
+    reason: t.exposeString('reason', { extensions: { sql: sql.retractionReason } }),
   }),
 });
 
@@ -18,31 +19,33 @@ export const Statement = builder.prismaNode('Statement', {
   nullable: true,
   description: 'Something an actor said or is reported to have said, as carried by a source.',
   fields: (t) => ({
-    slug: t.exposeString('slug'),
-    text: t.exposeString('text', { description: 'For a DIRECT_QUOTE, the words exactly as the source quotes them.' }),
-    kind: t.expose('kind', { type: StatementKindEnum }),
-    saidOn: t.expose('saidOn', { type: 'Date', nullable: true, description: 'When it was said, if the source says.' }),
-    venue: t.exposeString('venue', { nullable: true, description: 'Where it was said, e.g. "press briefing".' }),
-    speaker: t.relation('speaker', { description: 'Who said it.' }),
-    onBehalfOf: t.relation('onBehalfOf', { nullable: true, description: 'Whom the speaker spoke for, e.g. China for its foreign-ministry spokesperson.' }),
-    source: t.relation('source'),
-    respondsTo: t.relation('respondsTo', { nullable: true, description: 'The statement this one responds to.' }),
-    responseKind: t.expose('responseKind', { type: ResponseKindEnum, nullable: true, description: 'How it responds to `respondsTo`.' }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') } }),
+    text: t.exposeString('text', { extensions: { sql: sql.read.column('text') }, description: 'For a DIRECT_QUOTE, the words exactly as the source quotes them.' }),
+    kind: t.expose('kind', { type: StatementKindEnum, extensions: { sql: sql.read.column('kind') } }),
+    saidOn: t.expose('saidOn', { type: 'Date', extensions: { sql: sql.read.column('saidOn', 'date') }, nullable: true, description: 'When it was said, if the source says.' }),
+    venue: t.exposeString('venue', { extensions: { sql: sql.read.column('venue') }, nullable: true, description: 'Where it was said, e.g. "press briefing".' }),
+    speaker: t.relation('speaker', { extensions: { sql: sql.read.one('Actor', 'speakerId') }, description: 'Who said it.' }),
+    onBehalfOf: t.relation('onBehalfOf', { extensions: { sql: sql.read.one('Actor', 'onBehalfOfId') }, nullable: true, description: 'Whom the speaker spoke for, e.g. China for its foreign-ministry spokesperson.' }),
+    source: t.relation('source', { extensions: { sql: sql.read.one('Source', 'sourceId') } }),
+    respondsTo: t.relation('respondsTo', { extensions: { sql: sql.read.one('Statement', 'respondsToId') }, nullable: true, description: 'The statement this one responds to.' }),
+    responseKind: t.expose('responseKind', { extensions: { sql: sql.read.column('responseKind') }, type: ResponseKindEnum, nullable: true, description: 'How it responds to `respondsTo`.' }),
     stances: t.relation('stances', {
+      extensions: { sql: sql.statementStances },
       description: 'The positions this statement takes on claims.',
       args: { position: t.arg({ type: StancePositionEnum }) },
       query: (args) => ({ where: args.position ? { position: args.position } : {}, orderBy: { id: 'asc' } }),
     }),
-    retracted: t.boolean({ description: 'Whether the statement has been retracted (see `retraction`).', resolve: (statement) => statement.retractedAt !== null }),
+    retracted: t.boolean({ extensions: { sql: sql.retracted }, description: 'Whether the statement has been retracted (see `retraction`).', resolve: (statement) => statement.retractedAt !== null }),
     retraction: t.field({
       type: Retraction,
       nullable: true,
+      extensions: { sql: sql.retraction },
       description: 'Who retracted the statement, when and why; null unless retracted.',
       resolve: (statement) =>
         statement.retractedAt ? { at: statement.retractedAt, by: statement.retractedBy ?? '', reason: statement.retractionReason ?? '' } : null,
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', extensions: { sql: sql.read.column('createdAt', 'timestamp') } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', extensions: { sql: sql.read.column('updatedAt', 'timestamp') } }),
   }),
 });
 
@@ -50,6 +53,7 @@ builder.objectField(Statement, 'responses', (t) =>
   t.connection(
     {
       type: Statement,
+      extensions: { sql: sql.statementResponses },
       description: 'Statements that respond to this one, in conversation order (oldest first).',
       args: oldestFirst.getArgs(),
       resolve: (statement, args, ctx, info) => relatedStatements(STATEMENT_RESPONSES, statement, args, ctx, info, oldestFirst),
@@ -61,6 +65,7 @@ builder.objectField(Statement, 'responses', (t) =>
 builder.objectField(Statement, 'thread', (t) =>
   t.field({
     type: [Statement],
+    extensions: { sql: sql.read.thread() },
     description:
       'The chain of statements this one answers, oldest first: the root of the conversation first, the statement it directly responds to last. Empty if it responds to nothing.',
     resolve: (statement, _args, ctx, info) => loadStatementsById(ctx, info, statement.threadIds),
@@ -106,6 +111,7 @@ builder.queryFields((t) => ({
   statements: t.prismaConnection({
     type: Statement,
     cursor: 'id',
+    extensions: { sql: sql.read.connection(sql.statements) },
     description:
       'Statements, newest first (undated ones last). Filters combine with AND; a slug that matches nothing gives an empty list. `from`/`to` are inclusive and leave out undated statements.',
     args: {

@@ -3,6 +3,9 @@ import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import type { StatementRecordedEvent } from '../events.js';
+import type { Statement as StatementRow } from '../generated/prisma/client.js';
+import { readById } from '../sql/read/install.js';
+import { Statement } from './statement.js';
 import { badInput } from '../graphql/errors.js';
 
 builder.subscriptionType({
@@ -18,8 +21,8 @@ async function requireKnown(ctx: Context, kind: 'actor' | 'claim', slug: string 
 }
 
 builder.subscriptionField('statementRecorded', (t) =>
-  t.prismaField({
-    type: 'Statement',
+  t.field({
+    type: Statement,
     description:
       'A statement each time one is recorded, or gains a stance on a claim. Both filters are optional and combine with AND; an unknown slug is an error rather than a silent, empty stream.',
     args: {
@@ -34,8 +37,9 @@ builder.subscriptionField('statementRecorded', (t) =>
         filter((event: StatementRecordedEvent) => (!speaker || event.speakerSlug === speaker) && (!claim || event.claimSlugs.includes(claim))),
       );
     },
-    resolve: async (query, event: StatementRecordedEvent, _args, ctx) => {
-      const statement = await ctx.prisma.statement.findUnique({ ...query, where: { id: event.statementId } });
+    resolve: async (event: StatementRecordedEvent, _args, ctx, info) => {
+      // The payload's whole selection in one SQL statement (src/sql/read).
+      const statement = (await readById(ctx, info, 'Statement', event.statementId)) as StatementRow | null;
       if (!statement) throw new GraphQLError('The statement was deleted before this event could be delivered', { extensions: { code: 'NOT_FOUND' } });
       return statement;
     },

@@ -1,6 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder, encodeGlobalId } from '../../builder.js';
 import { type Context, requireScope } from '../../context.js';
 import { formatIsoDate } from '../../domain/dates.js';
+import { readById } from '../../sql/read/install.js';
 import { deleteStatement, recordStatement, removeStance, retractStatement, setStance, updateStatement, type Written } from '../../write/statements.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from '../enums.js';
 import { WRITE_ERRORS } from '../errors.js';
@@ -62,9 +64,10 @@ const UpdateStatementInput = builder.inputType('UpdateStatementInput', {
 
 const nonNull = <T>(value: T | null | undefined) => (value === null ? undefined : value);
 
-function publishRecorded(ctx: Context, written: Written) {
+/** Publishes the event, then reads the payload through the read compiler (one SQL statement for the whole selection). */
+async function publishRecorded(ctx: Context, info: GraphQLResolveInfo, written: Written) {
   ctx.events.publish('statementRecorded', { statementId: written.id, speakerSlug: written.speakerSlug, claimSlugs: written.claimSlugs });
-  return written.statement;
+  return ((await readById(ctx, info, 'Statement', written.id)) ?? written.statement) as Written['statement'];
 }
 
 builder.mutationFields((t) => ({
@@ -73,7 +76,7 @@ builder.mutationFields((t) => ({
     description: 'Records a statement with its stances and response link in one transaction.',
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: RecordStatementInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const writer = await requireScope(ctx, 'write');
       const written = await recordStatement(ctx.prisma, writer.name, {
         slug: input.slug,
@@ -88,7 +91,7 @@ builder.mutationFields((t) => ({
         stances: input.stances ?? [],
         quote: input.quote ?? null,
       });
-      return publishRecorded(ctx, written);
+      return publishRecorded(ctx, info, written);
     },
   }),
   updateStatement: t.field({
@@ -142,10 +145,10 @@ builder.mutationFields((t) => ({
       claim: t.arg.string({ required: true, description: 'Slug of the claim.' }),
       position: t.arg({ type: StancePositionEnum, required: true }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const writer = await requireScope(ctx, 'write');
       const written = await setStance(ctx.prisma, writer.name, args.statement.id, args.claim, args.position);
-      return publishRecorded(ctx, written);
+      return publishRecorded(ctx, info, written);
     },
   }),
   removeStance: t.field({

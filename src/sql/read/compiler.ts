@@ -1,0 +1,407 @@
+import {
+  type FieldNode,
+  type GraphQLField,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  GraphQLSkipDirective,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../builder.js';
+import { isUuid } from '../../domain/uuid7.js';
+import { type Args, COLUMNS, type ConnectionSpec, col, type Model, type OrderKey, Params, type ReadSql, table } from './vocabulary.js';
+
+/**
+ * The selection compiler: plans a root field's whole selection (fragments, aliases, variables,
+ * `@include`/`@skip`, arguments) into one SQL expression that returns the subtree as JSON.
+ *
+ * Every object in that JSON is `{ id, __c: { <response key>: value } }`: `__c` holds each compiled field's
+ * value under its response key, already serialized (global IDs, cursors, ISO dates), and the schema's field
+ * resolvers read it from there (install.ts) without another query. A field the compiler has no declaration
+ * for (or whose arguments it does not know) is left out of `__c`; the object then also carries every scalar
+ * column of its row under Prisma's field name, typed as Prisma returns them (DateTime and Date columns as
+ * `Date` objects, by `finish`), so that field's ordinary resolver works on it as on a Prisma row.
+ */
+
+/** Turns the parsed JSON of one planned value into what the resolvers read (in place where it can). */
+export type Finisher = (value: unknown) => unknown;
+
+export interface Planned {
+  sql: string;
+  finish?: Finisher | undefined;
+}
+
+export class Planner {
+  readonly params = new Params();
+  private aliases = 0;
+  constructor(readonly info: GraphQLResolveInfo) {}
+
+  alias(prefix = 't'): string {
+    return `${prefix}${++this.aliases}`;
+  }
+
+  /** The fields a selection asks of an object of type `typeName`, by response key. */
+  collect(selectionSets: readonly (SelectionSetNode | undefined)[], typeName: string, into = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
+    for (const set of selectionSets) {
+      if (!set) continue;
+      for (const selection of set.selections) {
+        if (!this.included(selection)) continue;
+        if (selection.kind === Kind.FIELD) {
+          const key = selection.alias?.value ?? selection.name.value;
+          const list = into.get(key);
+          if (list) list.push(selection);
+          else into.set(key, [selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (!selection.typeCondition || this.applies(selection.typeCondition.name.value, typeName)) this.collect([selection.selectionSet], typeName, into);
+        } else {
+          const fragment = this.info.fragments[selection.name.value];
+          if (fragment && this.applies(fragment.typeCondition.name.value, typeName)) this.collect([fragment.selectionSet], typeName, into);
+        }
+      }
+    }
+    return into;
+  }
+
+  private included(node: Parameters<typeof getDirectiveValues>[1]): boolean {
+    const variables = this.info.variableValues;
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
+    return true;
+  }
+
+  private applies(condition: string, typeName: string): boolean {
+    if (condition === typeName) return true;
+    const schema = this.info.schema;
+    const conditionType = schema.getType(condition);
+    const type = schema.getType(typeName);
+    return !!conditionType && isAbstractType(conditionType) && isObjectType(type) && schema.isSubType(conditionType, type);
+  }
+
+  args(field: GraphQLField<unknown, unknown>, node: FieldNode): Args {
+    return getArgumentValues(field, node, this.info.variableValues) as Args;
+  }
+
+  objectType(name: string): GraphQLObjectType {
+    const type = this.info.schema.getType(name);
+    if (!isObjectType(type)) throw new Error(`read compiler: ${name} is not an object type`);
+    return type;
+  }
+
+  /** The JSON object for the row `row` of `model`, as GraphQL type `typeName`, with the fields of `nodes`. */
+  object(model: Model | null, typeName: string, row: string, nodes: readonly FieldNode[]): Planned {
+    const type = this.objectType(typeName);
+    const fields = this.collect(
+      nodes.map((node) => node.selectionSet),
+      typeName,
+    );
+    const pairs: string[] = [];
+    const finishers: [string, Finisher][] = [];
+    let fallback = false;
+    for (const [key, fieldNodes] of fields) {
+      const first = fieldNodes[0] as FieldNode;
+      const name = first.name.value;
+      if (name === '__typename') continue;
+      const field = type.getFields()[name];
+      if (!field) return { sql: 'NULL' };
+      let planned: Planned | undefined;
+      if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
+      else {
+        const declaration = field.extensions?.sql as ReadSql | undefined;
+        planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
+      }
+      if (!planned) {
+        fallback = true;
+        continue;
+      }
+      pairs.push(quote(key), planned.sql);
+      if (planned.finish) finishers.push([key, planned.finish]);
+    }
+    const parts = model ? [`'id'`, col(row, 'id'), `'__c'`, buildObject(pairs)] : [`'__c'`, buildObject(pairs)];
+    const dated: string[] = [];
+    if (fallback && model) {
+      for (const [name, columnType] of Object.entries(COLUMNS[model])) {
+        if (name === 'id') continue;
+        parts.push(quote(name), col(row, name));
+        if (columnType === 'date' || columnType === 'timestamp') dated.push(name);
+      }
+    }
+    const finish =
+      finishers.length === 0 && dated.length === 0
+        ? undefined
+        : (value: unknown) => {
+            if (value === null || typeof value !== 'object') return value;
+            const object = value as Record<string, unknown> & { __c: Record<string, unknown> };
+            for (const name of dated) if (typeof object[name] === 'string') object[name] = new Date(object[name] as string);
+            for (const [key, finisher] of finishers) object.__c[key] = finisher(object.__c[key]);
+            return object;
+          };
+    return { sql: buildObject(parts), finish };
+  }
+
+  private field(declaration: ReadSql, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], row: string): Planned | undefined {
+    const typeName = getNamedType(field.type).name;
+    const first = nodes[0] as FieldNode;
+    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && field.args.length > 0 && !knownArgs(this.args(field, first), [])) return undefined;
+    switch (declaration.kind) {
+      case 'value':
+        return { sql: declaration.sql(row) };
+      case 'embedded': {
+        const inner = this.object(null, typeName, row, nodes);
+        return { sql: `CASE WHEN ${declaration.when(row)} THEN ${inner.sql} END`, finish: inner.finish };
+      }
+      case 'one': {
+        const child = this.alias();
+        const inner = this.object(declaration.model, typeName, child, nodes);
+        return { sql: `(SELECT ${inner.sql} FROM ${table(declaration.model)} ${child} WHERE ${col(child, 'id')} = ${col(row, declaration.fk)})`, finish: inner.finish };
+      }
+      case 'list': {
+        const child = this.alias();
+        const args = this.args(field, first);
+        if (!knownArgs(args, declaration.args ?? [])) return undefined;
+        const inner = this.object(declaration.model, typeName, child, nodes);
+        const where = declaration.where(row, child, args, this.params);
+        return {
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${declaration.order(child)}), '[]'::json) FROM ${table(declaration.model)} ${child} WHERE ${where})`,
+          finish: eachOf(inner.finish),
+        };
+      }
+      case 'thread': {
+        const child = this.alias();
+        const path = this.alias('x');
+        const inner = this.object('Statement', typeName, child, nodes);
+        return {
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${path}.o), '[]'::json) FROM unnest(${col(row, 'threadIds')}) WITH ORDINALITY ${path}(id, o) JOIN "Statement" ${child} ON ${col(child, 'id')} = ${path}.id)`,
+          finish: eachOf(inner.finish),
+        };
+      }
+      case 'connection':
+        return this.connection(declaration.spec, typeName, nodes, this.args(field, first), row);
+    }
+  }
+
+  /**
+   * A Relay connection. The page is read in its own subquery (`ORDER BY … LIMIT n+1` in the direction of
+   * paging, per parent), the cursor row's sort key looked up in the whole table, so a cursor whose row has
+   * left the list (retracted, filtered out) pages from its position. Returns undefined when the arguments
+   * are invalid: the field's resolver then reports the error as it always has.
+   */
+  connection(spec: ConnectionSpec, typeName: string, nodes: readonly FieldNode[], args: Args, parent: string | null): Planned | undefined {
+    if (!knownArgs(args, [...PAGING, ...(spec.args ?? [])])) return undefined;
+    const paging = pagingOf(args);
+    if (!paging) return undefined;
+    const { size, backward, cursor, after, before } = paging;
+    const connectionType = this.objectType(typeName);
+    const fields = this.collect(
+      nodes.map((node) => node.selectionSet),
+      typeName,
+    );
+    const from = (edge: string, node: string) =>
+      spec.node ? `${table(spec.edges)} ${edge} JOIN ${table(spec.node.model)} ${node} ON ${col(node, 'id')} = ${col(edge, spec.node.fk)}` : `${table(spec.edges)} ${edge}`;
+    const conditions = (edge: string, node: string): string[] | undefined => {
+      const filters = spec.filter ? spec.filter(edge, node, args, this.params) : [];
+      if (!filters) return undefined;
+      return [...(spec.parent && parent ? [spec.parent(parent, edge)] : []), ...filters];
+    };
+    const sizeParam = this.params.add(size, 'int');
+    const outerEdge = this.alias('e');
+    const outerNode = spec.node ? this.alias('n') : outerEdge;
+    const pairs: string[] = [`'f'`, `count(*) > ${sizeParam}`];
+    const built: { key: string; kind: 'edges' | 'pageInfo' | 'totalCount'; index: number; finish?: Finisher | undefined; pageInfo?: Map<string, FieldNode[]> }[] = [];
+    const cursorSql = (edge: string) => `encode(convert_to('GPC:S:' || ${col(edge, 'id')}, 'UTF8'), 'base64')`;
+    const kept = (direction: string) => `ORDER BY p.rn ${direction}) FILTER (WHERE p.rn <= ${sizeParam})`;
+    const responseOrder = backward ? 'DESC' : 'ASC';
+    let wantsCursors = false;
+    let index = 0;
+    for (const [key, fieldNodes] of fields) {
+      const name = (fieldNodes[0] as FieldNode).name.value;
+      if (name === '__typename') continue;
+      if (name === 'edges') {
+        const edgeTypeName = getNamedType(connectionType.getFields().edges?.type ?? connectionType).name;
+        const edgeFields = this.collect(
+          fieldNodes.map((node) => node.selectionSet),
+          edgeTypeName,
+        );
+        const edgePairs: string[] = [];
+        let nodeFinish: [string, Finisher] | undefined;
+        for (const [edgeKey, edgeNodes] of edgeFields) {
+          const edgeName = (edgeNodes[0] as FieldNode).name.value;
+          if (edgeName === '__typename') continue;
+          if (edgeName === 'cursor') edgePairs.push(quote(edgeKey), cursorSql(outerEdge));
+          else if (edgeName === 'node') {
+            const nodeModel = spec.node?.model ?? spec.edges;
+            const nodeType = getNamedType(this.objectType(edgeTypeName).getFields().node?.type ?? connectionType).name;
+            const inner = this.object(nodeModel, nodeType, outerNode, edgeNodes);
+            edgePairs.push(quote(edgeKey), inner.sql);
+            if (inner.finish) nodeFinish = [edgeKey, inner.finish];
+          } else if (spec.edgeFields?.[edgeName]) edgePairs.push(quote(edgeKey), (spec.edgeFields[edgeName] as (edge: string) => string)(outerEdge));
+          else return undefined;
+        }
+        const i = index++;
+        pairs.push(`'e${i}'`, `coalesce(json_agg(json_build_object('__c', ${buildObject(edgePairs)}) ${kept(responseOrder)}, '[]'::json)`);
+        const finish = nodeFinish
+          ? (() => {
+              const [nodeKey, finisher] = nodeFinish;
+              return (edges: unknown) => {
+                for (const edge of edges as { __c: Record<string, unknown> }[]) edge.__c[nodeKey] = finisher(edge.__c[nodeKey]);
+                return edges;
+              };
+            })()
+          : undefined;
+        built.push({ key, kind: 'edges', index: i, finish });
+      } else if (name === 'pageInfo') {
+        const pageFields = this.collect(
+          fieldNodes.map((node) => node.selectionSet),
+          'PageInfo',
+        );
+        for (const [, pageNodes] of pageFields) {
+          const pageName = (pageNodes[0] as FieldNode).name.value;
+          if (pageName === 'startCursor' || pageName === 'endCursor') wantsCursors = true;
+          else if (pageName !== 'hasNextPage' && pageName !== 'hasPreviousPage' && pageName !== '__typename') return undefined;
+        }
+        built.push({ key, kind: 'pageInfo', index: -1, pageInfo: pageFields });
+      } else if (name === 'totalCount') {
+        built.push({ key, kind: 'totalCount', index: -1 });
+      } else return undefined;
+    }
+    if (wantsCursors) pairs.push(`'c'`, `json_agg(${cursorSql(outerEdge)} ${kept(responseOrder)}`);
+    if (built.some((entry) => entry.kind === 'totalCount')) {
+      const edge = this.alias('e');
+      const node = spec.node ? this.alias('n') : edge;
+      const where = conditions(edge, node);
+      if (!where) return undefined;
+      pairs.push(`'t'`, `(SELECT count(*)::int FROM ${from(edge, node)}${whereSql(where)})`);
+    }
+
+    // The page: ids in the order of paging, n+1 of them, numbered.
+    const edge = this.alias('e');
+    const node = spec.node ? this.alias('n') : edge;
+    const where = conditions(edge, node);
+    if (!where) return undefined;
+    const keys = spec.order(edge, node);
+    let cursorJoin = '';
+    if (cursor !== undefined) {
+      const cursorEdge = this.alias('c');
+      const cursorNode = spec.node ? this.alias('cn') : cursorEdge;
+      const cursorKeys = spec.order(cursorEdge, cursorNode);
+      const position = this.alias('k');
+      cursorJoin = ` CROSS JOIN (SELECT ${cursorKeys.map((key, i) => `${key.key} AS k${i}`).join(', ')} FROM ${from(cursorEdge, cursorNode)} WHERE ${col(cursorEdge, 'id')} = ${this.params.add(cursor, 'uuid')}) ${position}`;
+      where.push(beyond(keys, position, after !== undefined));
+    }
+    const fetchOrder = keys.map((key) => orderBy(key, backward)).join(', ');
+    const rankOrder = keys.map((_key, i) => `s${i} ${keys[i]?.desc !== backward ? 'DESC' : 'ASC'}`).join(', ');
+    const page =
+      `(SELECT q.eid, row_number() OVER (ORDER BY ${rankOrder}) AS rn FROM (SELECT ${col(edge, 'id')} AS eid, ${keys.map((key, i) => `${key.key} AS s${i}`).join(', ')} ` +
+      `FROM ${from(edge, node)}${cursorJoin}${whereSql(where)} ORDER BY ${fetchOrder} LIMIT ${sizeParam} + 1) q) p`;
+    const sql = `(SELECT ${buildObject(pairs)} FROM ${page} JOIN ${spec.node ? `(${from(outerEdge, outerNode)})` : from(outerEdge, outerNode)} ON ${col(outerEdge, 'id')} = p.eid)`;
+
+    const finish: Finisher = (value) => {
+      const raw = value as { f: boolean; t?: number; c?: string[] | null } & Record<string, unknown>;
+      const full = raw.f;
+      const out: Record<string, unknown> = {};
+      for (const entry of built) {
+        if (entry.kind === 'edges') {
+          const edges = raw[`e${entry.index}`];
+          out[entry.key] = entry.finish ? entry.finish(edges) : edges;
+        } else if (entry.kind === 'totalCount') out[entry.key] = raw.t;
+        else {
+          const cursors = raw.c ?? [];
+          const info: Record<string, unknown> = {};
+          for (const [pageKey, pageNodes] of entry.pageInfo ?? []) {
+            const pageName = (pageNodes[0] as FieldNode).name.value;
+            if (pageName === 'hasNextPage') info[pageKey] = before !== undefined ? true : args.last != null ? false : full;
+            else if (pageName === 'hasPreviousPage') info[pageKey] = after !== undefined ? true : backward ? full : false;
+            else if (pageName === 'startCursor') info[pageKey] = cursors[0] ?? null;
+            else if (pageName === 'endCursor') info[pageKey] = cursors[cursors.length - 1] ?? null;
+          }
+          out[entry.key] = { __c: info };
+        }
+      }
+      return { __c: out };
+    };
+    return { sql, finish };
+  }
+}
+
+const PAGING = ['first', 'last', 'after', 'before'];
+
+/** Whether every argument given is one the SQL reads (a new argument leaves the field to its resolver). */
+export const knownArgs = (args: Args, known: readonly string[]) => Object.keys(args).every((name) => args[name] === undefined || known.includes(name));
+
+interface Paging {
+  size: number;
+  backward: boolean;
+  cursor: string | undefined;
+  after: string | undefined;
+  before: string | undefined;
+}
+
+/** Relay paging as plugin-prisma reads it; undefined for arguments it rejects (its resolver reports them). */
+function pagingOf(args: Args): Paging | undefined {
+  const first = args.first as number | null | undefined;
+  const last = args.last as number | null | undefined;
+  const afterArg = args.after as string | null | undefined;
+  const beforeArg = args.before as string | null | undefined;
+  if ((first != null && first < 0) || (last != null && last < 0)) return undefined;
+  if (beforeArg != null && afterArg != null) return undefined;
+  if (beforeArg != null && first != null) return undefined;
+  if (afterArg != null && last != null) return undefined;
+  const after = afterArg == null ? undefined : rowIdOfCursor(afterArg);
+  const before = beforeArg == null ? undefined : rowIdOfCursor(beforeArg);
+  if (after === null || before === null) return undefined;
+  const size = Math.min(first ?? last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  return { size, backward: beforeArg != null || last != null, cursor: after ?? before, after, before };
+}
+
+/** The row id of a cursor (base64 of `GPC:S:<uuid>`, plugin-prisma's format), or null if it is not one. */
+function rowIdOfCursor(cursor: string): string | null {
+  const decoded = Buffer.from(cursor, 'base64').toString('utf8');
+  if (!decoded.startsWith('GPC:S:')) return null;
+  const id = decoded.slice('GPC:S:'.length);
+  return isUuid(id) ? id : null;
+}
+
+const orderBy = (key: OrderKey, reversed: boolean) => {
+  const desc = key.desc !== reversed;
+  const nulls = key.nulls ? (reversed ? (key.nulls === 'last' ? 'FIRST' : 'LAST') : key.nulls.toUpperCase()) : undefined;
+  return `${key.sort} ${desc ? 'DESC' : 'ASC'}${nulls ? ` NULLS ${nulls}` : ''}`;
+};
+
+/** Rows strictly after (or before) the cursor's position in the list's order, comparing the non-null keys. */
+function beyond(keys: OrderKey[], position: string, after: boolean): string {
+  const alternatives = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((earlier, j) => `${earlier.key} = ${position}.k${j}`);
+    const operator = key.desc === after ? '<' : '>';
+    return [...equal, `${key.key} ${operator} ${position}.k${i}`].join(' AND ');
+  });
+  return `(${alternatives.map((alternative) => `(${alternative})`).join(' OR ')})`;
+}
+
+const whereSql = (conditions: string[]) => (conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`);
+
+export const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** json_build_object takes at most 100 arguments: larger objects are built in parts and joined as jsonb. */
+export function buildObject(pairs: string[]): string {
+  if (pairs.length <= 100) return `json_build_object(${pairs.join(', ')})`;
+  const parts: string[] = [];
+  for (let i = 0; i < pairs.length; i += 100) parts.push(`jsonb_build_object(${pairs.slice(i, i + 100).join(', ')})`);
+  return `(${parts.join(' || ')})`;
+}
+
+export const globalIdSql = (model: Model, row: string) => `encode(convert_to(${quote(`${model}:`)} || ${col(row, 'id')}, 'UTF8'), 'base64')`;
+
+const eachOf =
+  (finish: Finisher | undefined): Finisher | undefined =>
+    finish &&
+    ((value) => {
+      const list = value as unknown[];
+      for (let i = 0; i < list.length; i++) list[i] = finish(list[i]);
+      return list;
+    });
+

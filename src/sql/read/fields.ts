@@ -1,0 +1,147 @@
+import { formatIsoDate } from '../../domain/dates.js';
+import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
+
+/**
+ * The SQL of the read API's relations and lists, declared on their fields in src/schema/*.ts
+ * (`extensions: { sql: … }`). Filters follow the README: a slug that names nothing (the empty string
+ * included) leaves nothing; search is a case-insensitive substring (ILIKE folds one character at a time);
+ * retracted statements are hidden unless `includeRetracted`.
+ */
+
+export const MAX_SEARCH_LENGTH = 200;
+
+/** A search argument as a LIKE pattern; null for no filter (blank), undefined when too long (an error). */
+function searchPattern(value: unknown, params: Params): string | null | undefined {
+  if (value == null) return null;
+  const text = String(value);
+  if (text.length > MAX_SEARCH_LENGTH) return undefined;
+  const term = text.trim();
+  if (!term) return null;
+  return params.add(`%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
+}
+
+const idBySlug = (model: 'Actor' | 'Source' | 'Claim', slug: unknown, params: Params) => `(SELECT id FROM "${model}" WHERE slug = ${params.add(String(slug))})`;
+
+// ---- Nested.
+
+export const actorStatements = read.connection(statementsBy('speakerId'));
+export const actorStatementsOnBehalf = read.connection(statementsBy('onBehalfOfId'));
+export const sourceStatements = read.connection(statementsBy('sourceId'));
+export const statementResponses = read.connection(statementsBy('respondsToId', oldestFirst));
+
+export const sourceClaims = read.connection({
+  edges: 'Claim',
+  parent: (parent, claim) => `${col(claim, 'sourceId')} = ${col(parent, 'id')}`,
+  order: byId,
+});
+
+/** Statements taking a stance on the claim: the edges are the stances, the nodes their statements. */
+export const claimStatements = read.connection({
+  edges: 'Stance',
+  args: ['position', 'includeRetracted'],
+  node: { model: 'Statement', fk: 'statementId' },
+  parent: (parent, stance) => `${col(stance, 'claimId')} = ${col(parent, 'id')}`,
+  filter: (stance, statement, args, params) => [
+    ...(args.position != null ? [`${col(stance, 'position')} = ${params.add(args.position, '"StancePosition"')}`] : []),
+    ...hideRetracted(statement, args),
+  ],
+  order: (_stance, statement) => newestFirst(statement),
+  edgeFields: { position: (stance) => col(stance, 'position') },
+});
+
+const affiliationOrder = (row: string) => `${col(row, 'from')} ASC NULLS FIRST, ${col(row, 'role')} ASC, ${col(row, 'id')} ASC`;
+export const actorAffiliations = read.list('Affiliation', (parent, row) => `${col(row, 'actorId')} = ${col(parent, 'id')}`, affiliationOrder);
+export const actorMembers = read.list('Affiliation', (parent, row) => `${col(row, 'organizationId')} = ${col(parent, 'id')}`, affiliationOrder);
+
+const positionFilter = (row: string, args: Args, params: Params) => (args.position != null ? ` AND ${col(row, 'position')} = ${params.add(args.position, '"StancePosition"')}` : '');
+
+export const statementStances = read.list('Stance', (parent, row, args, params) => `${col(row, 'statementId')} = ${col(parent, 'id')}${positionFilter(row, args, params)}`, (row) => col(row, 'id'), ['position']);
+export const claimStances = read.list(
+  'Stance',
+  (parent, row, args, params) =>
+    `${col(row, 'claimId')} = ${col(parent, 'id')}${positionFilter(row, args, params)}` +
+    (args.includeRetracted === true ? '' : ` AND EXISTS (SELECT 1 FROM "Statement" rs WHERE rs.id = ${col(row, 'statementId')} AND rs."retractedAt" IS NULL)`),
+  (row) => col(row, 'id'),
+  ['position', 'includeRetracted'],
+);
+
+export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
+export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
+export const retraction = read.embedded((row) => `${col(row, 'retractedAt')} IS NOT NULL`);
+export const retractionBy = read.computed((row) => `coalesce(${col(row, 'retractedBy')}, '')`);
+export const retractionReason = read.computed((row) => `coalesce(${col(row, 'retractionReason')}, '')`);
+
+// ---- Roots.
+
+export const actors: ConnectionSpec = {
+  edges: 'Actor',
+  args: ['kind', 'search'],
+  filter: (actor, _node, args, params) => {
+    const pattern = searchPattern(args.search, params);
+    if (pattern === undefined) return undefined;
+    return [
+      ...(args.kind != null ? [`${col(actor, 'kind')} = ${params.add(args.kind, '"ActorKind"')}`] : []),
+      // The name or any alias, each folded on its own (not the stored `searchText`, which folds whole strings).
+      ...(pattern ? [`(${col(actor, 'name')} ILIKE ${pattern} OR EXISTS (SELECT 1 FROM unnest(${col(actor, 'aliases')}) AS alias WHERE alias ILIKE ${pattern}))`] : []),
+    ];
+  },
+  order: (actor) => [
+    { key: col(actor, 'name'), sort: col(actor, 'name'), desc: false },
+    { key: col(actor, 'id'), sort: col(actor, 'id'), desc: false },
+  ],
+};
+
+export const statements: ConnectionSpec = {
+  edges: 'Statement',
+  args: ['speaker', 'onBehalfOf', 'actor', 'claim', 'source', 'kind', 'from', 'to', 'search', 'includeRetracted'],
+  filter: (statement, _node, args, params) => {
+    const from = args.from instanceof Date ? args.from : undefined;
+    const to = args.to instanceof Date ? args.to : undefined;
+    if (from && to && from > to) return undefined;
+    const pattern = searchPattern(args.search, params);
+    if (pattern === undefined) return undefined;
+    const where: string[] = [];
+    if (args.speaker != null) where.push(`${col(statement, 'speakerId')} = ${idBySlug('Actor', args.speaker, params)}`);
+    if (args.onBehalfOf != null) where.push(`${col(statement, 'onBehalfOfId')} = ${idBySlug('Actor', args.onBehalfOf, params)}`);
+    if (args.actor != null) {
+      const actor = idBySlug('Actor', args.actor, params);
+      where.push(`(${col(statement, 'speakerId')} = ${actor} OR ${col(statement, 'onBehalfOfId')} = ${actor})`);
+    }
+    if (args.claim != null) {
+      where.push(`EXISTS (SELECT 1 FROM "Stance" fs WHERE fs."statementId" = ${col(statement, 'id')} AND fs."claimId" = ${idBySlug('Claim', args.claim, params)})`);
+    }
+    if (args.source != null) where.push(`${col(statement, 'sourceId')} = ${idBySlug('Source', args.source, params)}`);
+    if (args.kind != null) where.push(`${col(statement, 'kind')} = ${params.add(args.kind, '"StatementKind"')}`);
+    if (from) where.push(`${col(statement, 'saidOn')} >= ${params.add(formatIsoDate(from), 'date')}`);
+    if (to) where.push(`${col(statement, 'saidOn')} <= ${params.add(formatIsoDate(to), 'date')}`);
+    if (pattern) where.push(`${col(statement, 'text')} ILIKE ${pattern}`);
+    where.push(...hideRetracted(statement, args));
+    return where;
+  },
+  order: newestFirst,
+};
+
+export const claims: ConnectionSpec = {
+  edges: 'Claim',
+  args: ['status', 'topic', 'search'],
+  filter: (claim, _node, args, params) => {
+    const pattern = searchPattern(args.search, params);
+    if (pattern === undefined) return undefined;
+    return [
+      ...(args.status != null ? [`${col(claim, 'status')} = ${params.add(args.status, '"ClaimStatus"')}`] : []),
+      ...(args.topic != null ? [`${params.add(String(args.topic))} = ANY(${col(claim, 'topics')})`] : []),
+      ...(pattern ? [`${col(claim, 'text')} ILIKE ${pattern}`] : []),
+    ];
+  },
+  order: byId,
+};
+
+export const sources: ConnectionSpec = {
+  edges: 'Source',
+  order: (source) => [
+    { key: `coalesce(${col(source, 'publishedOn')}, '-infinity'::date)`, sort: col(source, 'publishedOn'), desc: true, nulls: 'last' },
+    { key: col(source, 'id'), sort: col(source, 'id'), desc: false },
+  ],
+};
+
+export { read };

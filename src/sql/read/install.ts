@@ -1,0 +1,233 @@
+import { typeBrandKey } from '@pothos/core';
+import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
+import { decodeGlobalId } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { type Finisher, knownArgs, Planner } from './compiler.js';
+import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
+
+/**
+ * Puts the read compiler in front of the schema's resolvers:
+ *  - each root read field (`node`, `nodes`, `_entities`, the slug lookups and the lists) plans its whole
+ *    selection into ONE SQL statement and returns the subtree as JSON objects;
+ *  - every other field first looks for its value in its parent's `__c` (under its response key), and only
+ *    when it is not there runs its ordinary resolver (a field or argument the compiler has no declaration for).
+ * A root field with an argument the compiler does not know, or arguments its resolver rejects, runs its
+ * ordinary resolver entirely.
+ */
+
+const FALLBACK = Symbol('fallback');
+type Outcome = unknown | typeof FALLBACK;
+
+interface Lookup {
+  model: Model;
+  column: 'id' | 'slug' | 'wikidataId';
+  value: string;
+}
+
+const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance']);
+
+/** The id a global ID names, if it is one of `model`'s (anything else names no row). */
+function idOf(globalId: unknown, model?: string): { model: string; id: string } | null {
+  if (typeof globalId !== 'string') return null;
+  try {
+    const decoded = decodeGlobalId(globalId);
+    return model && decoded.typename !== model ? null : { model: decoded.typename, id: decoded.id };
+  } catch {
+    return null;
+  }
+}
+
+async function isAdmin(ctx: Context): Promise<boolean> {
+  try {
+    return (await ctx.principal())?.scopes.has('admin') ?? false;
+  } catch {
+    return false;
+  }
+}
+
+const brand = (value: unknown, model: string) => {
+  if (value && typeof value === 'object') {
+    // Pothos's interfaces and unions read the brand; federation's `_Entity` reads `__typename`.
+    (value as Record<PropertyKey, unknown>)[typeBrandKey] = model;
+    (value as Record<PropertyKey, unknown>).__typename = model;
+  }
+  return value;
+};
+
+async function run(ctx: Context, sql: string, params: unknown[]): Promise<unknown> {
+  const rows = await ctx.prisma.$queryRawUnsafe<{ j: string | null }[]>(`SELECT (${sql})::text AS j`, ...params);
+  const text = rows[0]?.j;
+  return text == null ? null : JSON.parse(text);
+}
+
+/** Rows found by (model, column, value), each at its place in a list of `count` (null where none). */
+async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[]): Promise<unknown[]> {
+  const planner = new Planner(info);
+  const groups = new Map<string, { lookup: Lookup; ordinals: number[]; values: string[] }>();
+  lookups.forEach((lookup, ordinal) => {
+    if (!lookup) return;
+    const key = `${lookup.model}.${lookup.column}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { lookup, ordinals: [], values: [] }));
+    group.ordinals.push(ordinal);
+    group.values.push(lookup.value);
+  });
+  const results: unknown[] = lookups.map(() => null);
+  if (groups.size === 0) return results;
+  const finishers: (Finisher | undefined)[] = [];
+  const parts: string[] = [];
+  for (const { lookup, ordinals, values } of groups.values()) {
+    const row = planner.alias();
+    const object = planner.object(lookup.model, lookup.model, row, info.fieldNodes);
+    const cast = lookup.column === 'id' ? 'uuid[]' : 'text[]';
+    parts.push(
+      `(SELECT json_agg(json_build_array(x.o, ${object.sql})) FROM unnest(${planner.params.add(values, cast)}, ${planner.params.add(ordinals, 'int[]')}) AS x(v, o) ` +
+        `JOIN ${table(lookup.model)} ${row} ON ${row}."${lookup.column}" = x.v)`,
+    );
+    finishers.push(object.finish);
+  }
+  const found = (await run(ctx, `json_build_array(${parts.join(', ')})`, planner.params.values)) as ([number, unknown][] | null)[];
+  [...groups.values()].forEach(({ lookup }, i) => {
+    for (const [ordinal, value] of found[i] ?? []) {
+      const finish = finishers[i];
+      results[ordinal] = brand(finish ? finish(value) : value, lookup.model);
+    }
+  });
+  return results;
+}
+
+type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promise<Outcome>;
+
+const lookupBySlug =
+  (model: Model): RootHandler =>
+  async (args, ctx, info) => {
+    if (!knownArgs(args, ['slug'])) return FALLBACK;
+    const [found] = await readLookups(ctx, info, [{ model, column: 'slug', value: String(args.slug) }]);
+    return found;
+  };
+
+/** Global IDs to lookups: FALLBACK when one is malformed (the resolver reports INVALID_ID) or names an audit entry an admin may read. */
+async function nodeLookups(ids: unknown[], ctx: Context): Promise<(Lookup | null)[] | typeof FALLBACK> {
+  const lookups: (Lookup | null)[] = [];
+  for (const id of ids) {
+    let decoded: { typename: string; id: string };
+    try {
+      decoded = decodeGlobalId(String(id));
+    } catch {
+      return FALLBACK;
+    }
+    if (decoded.typename === 'AuditEntry') {
+      // Audit entries are the admin's: to anyone else, node(id) of one is null, as if there were none.
+      if (await isAdmin(ctx)) return FALLBACK;
+      lookups.push(null);
+    } else if (NODE_MODELS.has(decoded.typename)) lookups.push({ model: decoded.typename as Model, column: 'id', value: decoded.id });
+    else lookups.push(null);
+  }
+  return lookups;
+}
+
+const ENTITY_MODELS = new Set(['Actor', 'Statement', 'Claim', 'Source']);
+
+const ROOTS: Record<string, RootHandler> = {
+  actor: lookupBySlug('Actor'),
+  statement: lookupBySlug('Statement'),
+  claim: lookupBySlug('Claim'),
+  source: lookupBySlug('Source'),
+  node: async (args, ctx, info) => {
+    if (!knownArgs(args, ['id'])) return FALLBACK;
+    const lookups = await nodeLookups([args.id], ctx);
+    if (lookups === FALLBACK) return FALLBACK;
+    return (await readLookups(ctx, info, lookups))[0];
+  },
+  nodes: async (args, ctx, info) => {
+    if (!knownArgs(args, ['ids']) || !Array.isArray(args.ids)) return FALLBACK;
+    const lookups = await nodeLookups(args.ids, ctx);
+    if (lookups === FALLBACK) return FALLBACK;
+    return readLookups(ctx, info, lookups);
+  },
+  _entities: async (args, ctx, info) => {
+    if (!knownArgs(args, ['representations']) || !Array.isArray(args.representations)) return FALLBACK;
+    const lookups: (Lookup | null)[] = [];
+    for (const representation of args.representations as unknown[]) {
+      if (typeof representation !== 'object' || representation === null) return FALLBACK;
+      const fields = representation as Record<string, unknown>;
+      const typename = fields.__typename;
+      if (typeof typename !== 'string' || !ENTITY_MODELS.has(typename)) return FALLBACK;
+      const model = typename as Model;
+      if (model === 'Actor' && typeof fields.id !== 'string') {
+        if (typeof fields.slug === 'string') lookups.push({ model, column: 'slug', value: fields.slug });
+        else if (typeof fields.wikidataId === 'string') lookups.push({ model, column: 'wikidataId', value: fields.wikidataId });
+        else lookups.push(null);
+        continue;
+      }
+      const found = idOf(fields.id, model);
+      lookups.push(found ? { model, column: 'id', value: found.id } : null);
+    }
+    return readLookups(ctx, info, lookups);
+  },
+};
+
+const rootConnection =
+  (spec: ConnectionSpec): RootHandler =>
+  async (args, ctx, info) => {
+    const planner = new Planner(info);
+    const planned = planner.connection(spec, getNamedType(info.returnType).name, info.fieldNodes, args, null);
+    if (!planned) return FALLBACK;
+    const value = await run(ctx, planned.sql, planner.params.values);
+    return planned.finish ? planned.finish(value) : value;
+  };
+
+/** Reads the value of a compiled field from its parent, or runs the field's own resolver. */
+const fromParent =
+  (resolve: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> =>
+  (parent, args, ctx, info) => {
+    const compiled = (parent as { __c?: Record<string, unknown> } | null)?.__c;
+    if (compiled !== undefined) {
+      const value = compiled[info.path.key as string];
+      if (value !== undefined) return value;
+    }
+    return resolve(parent, args, ctx, info);
+  };
+
+export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || roots.has(type)) continue;
+    for (const field of Object.values(type.getFields())) field.resolve = fromParent(field.resolve ?? defaultFieldResolver);
+  }
+  const query = schema.getQueryType();
+  for (const field of Object.values(query?.getFields() ?? {})) {
+    const declaration = field.extensions?.sql as ReadSql | undefined;
+    const handler = ROOTS[field.name] ?? (declaration?.kind === 'connection' ? rootConnection(declaration.spec) : undefined);
+    if (!handler) continue;
+    const original = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (root, args, ctx: Context, info) => {
+      const outcome = await handler(args as Args, ctx, info);
+      return outcome === FALLBACK ? original(root, args, ctx, info) : outcome;
+    };
+  }
+  return schema;
+}
+
+
+/**
+ * A mutation's or subscription's payload, read by the compiler: the row of `model` with this id, with what
+ * the field selects beneath it (through the Pothos errors plugin's `… on XSuccess { data { … } }` when the
+ * field's type is a result union). Null when there is no such row.
+ */
+export async function readById(ctx: Context, info: GraphQLResolveInfo, model: Model, id: string): Promise<unknown> {
+  const planner = new Planner(info);
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  const returned = getNamedType(info.returnType);
+  if (returned.name !== model) {
+    const success = isAbstractType(returned) ? info.schema.getPossibleTypes(returned).find((type) => getNamedType(type.getFields().data?.type ?? returned).name === model) : undefined;
+    if (!success) throw new Error(`readById: ${returned.name} has no ${model}`);
+    nodes = [...planner.collect(info.fieldNodes.map((node) => node.selectionSet), success.name).entries()].flatMap(([, fieldNodes]) =>
+      fieldNodes.filter((node) => node.name.value === 'data'),
+    );
+  }
+  const row = planner.alias();
+  const object = planner.object(model, model, row, nodes);
+  const found = await run(ctx, `SELECT ${object.sql} FROM ${table(model)} ${row} WHERE ${row}."id" = ${planner.params.add(id, 'uuid')}`, planner.params.values);
+  return found === null ? null : object.finish ? object.finish(found) : found;
+}
