@@ -49,7 +49,7 @@ export const sourceSchema = z.strictObject({
 });
 
 /** A topic as a person types it ("Varna dam") or as its slug ("varna-dam"): both name the same topic. */
-const topic = text(100).refine((label) => topicSlug(label) !== '', 'a topic needs at least one letter or digit');
+const topic = text(120).refine((label) => topicSlug(label) !== '', 'a topic needs at least one letter or digit');
 const topics = z
   .array(topic)
   .max(50)
