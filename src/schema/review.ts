@@ -1,6 +1,6 @@
 import { builder, encodeGlobalId } from '../builder.js';
 import { requireScope } from '../context.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { normalizeRating } from '../domain/ratings.js';
 import { createRatingScale, createReview, deleteReview, updateReview } from '../write/reviews.js';
 import { WRITE_ERRORS } from './errors.js';
@@ -62,12 +62,18 @@ builder.prismaObjectField('Claim', 'reviews', (t) =>
   t.relation('reviews', { description: 'Verdicts reviewers published on this claim, in the order they were recorded.', query: { orderBy: { id: 'asc' } } }),
 );
 
-function reviewFilter(args: { claim?: string | null; reviewer?: string | null; rating?: string | null; scale?: string | null }): Prisma.ReviewWhereInput {
+type ReviewArgs = { claim?: string | null; reviewer?: string | null; rating?: string | null; scale?: string | null };
+
+/** `rating` matches a label ignoring case, compared here rather than with ILIKE, where % and _ would be wildcards. */
+async function reviewFilter(prisma: PrismaClient, args: ReviewArgs): Promise<Prisma.ReviewWhereInput> {
+  const wanted = args.rating?.trim().toLowerCase();
+  const labels =
+    wanted === undefined ? undefined : [...new Set((await prisma.ratingScale.findMany({ select: { labels: true } })).flatMap((scale) => scale.labels))].filter((label) => label.toLowerCase() === wanted);
   return {
     ...(args.claim != null ? { claim: { slug: args.claim } } : {}),
     ...(args.reviewer != null ? { reviewer: { slug: args.reviewer } } : {}),
     ...(args.scale != null ? { scale: { slug: args.scale } } : {}),
-    ...(args.rating != null ? { ratingLabel: { equals: args.rating.trim(), mode: 'insensitive' } } : {}),
+    ...(labels !== undefined ? { ratingLabel: { in: labels } } : {}),
   };
 }
 
@@ -82,8 +88,8 @@ builder.queryFields((t) => ({
       rating: t.arg.string({ description: 'A rating label, e.g. "False" (ignoring case).' }),
       scale: t.arg.string({ description: 'Slug of the rating scale.' }),
     },
-    totalCount: (_parent, args, { prisma }) => prisma.review.count({ where: reviewFilter(args) }),
-    resolve: (query, _root, args, { prisma }) => prisma.review.findMany({ ...query, where: reviewFilter(args), orderBy: { id: 'asc' } }),
+    totalCount: async (_parent, args, { prisma }) => prisma.review.count({ where: await reviewFilter(prisma, args) }),
+    resolve: async (query, _root, args, { prisma }) => prisma.review.findMany({ ...query, where: await reviewFilter(prisma, args), orderBy: { id: 'asc' } }),
   }),
   ratingScales: t.prismaField({
     type: [RatingScale],
