@@ -245,7 +245,7 @@ export async function writeNastyData(app: App, tokens: Tokens, options: NastyDat
   };
   for (const claim of [...bundle.claims, ...later.claims]) {
     for (const reviewer of reviewers) {
-      if (!reviewRandom.chance(0.3)) continue;
+      if (!reviewRandom.chance(0.12)) continue;
       const scale = reviewRandom.pick(Object.keys(SCALES));
       const label = reviewRandom.pick(SCALES[scale] ?? []);
       await run('createReview', tokens.write, `mutation($i: CreateReviewInput!) { createReview(input: $i) { __typename ... on Error { message } } }`, {
