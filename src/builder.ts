@@ -16,7 +16,7 @@ import { badInput } from './graphql/errors.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'AuditEntry']);
+const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'AuditEntry', 'Review']);
 
 export const encodeGlobalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../src/builder.js';
 import { seed } from '../src/bundle/seed.js';
+import { topicSlug } from '../src/domain/topics.js';
 import type { App } from '../src/server.js';
 import { createTokens, type Tokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
@@ -413,4 +414,142 @@ describe(`hostile input against the production configuration (${databaseLabel()}
     expect(sent.json?.data?.actor.name).toBe('China');
     expect((await app.fetch('http://yoga/health')).status).toBe(200);
   });
+});
+
+// ---- Verdicts, ClaimReview JSON-LD and topic labels (issue 12): bad input gets a typed error and writes nothing.
+
+const IMPORT_CLAIM_REVIEW = `mutation ($d: JSON!, $s: String, $m: Float) { importClaimReview(document: $d, scale: $s, matchThreshold: $m) { __typename
+  ... on Error { message } ... on ValidationError { issues { path message } } } }`;
+const CREATE_REVIEW = `mutation ($i: CreateReviewInput!) { createReview(input: $i) { __typename ... on Error { message } ... on ValidationError { issues { path message } } ... on NotFoundError { type } } }`;
+const validIssue = (field: string, path: string[], message?: RegExp): Check =>
+  data((value) => {
+    expect(value[field].__typename).toBe('ValidationError');
+    expect(value[field].issues[0].path).toEqual(path);
+    if (message) expect(value[field].issues[0].message).toMatch(message);
+  });
+const review = (extra: Record<string, unknown>) => ({ claim: 'nk-troops-kursk-8000', reviewer: 'nato', scale: 'politifact', ...extra });
+const oneClaimReview = (extra: Record<string, unknown> = {}) => ({
+  '@context': 'https://schema.org',
+  '@type': 'ClaimReview',
+  claimReviewed: 'A claim nobody has made yet about hostile inputs.',
+  author: { '@type': 'Organization', name: 'Hostile Checkers' },
+  reviewRating: { '@type': 'Rating', alternateName: 'False' },
+  ...extra,
+});
+const deepArrays = (levels: number): unknown => (levels === 0 ? oneClaimReview() : [deepArrays(levels - 1)]);
+
+const VERDICT_CASES: HostileCase[] = [
+  { name: 'a rating label outside its scale', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ rating: 'Totally True' }) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'rating'], /not on the scale "politifact"/) },
+  { name: 'a rating value outside its scale', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ ratingValue: 1e308 }) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'ratingValue']) },
+  { name: 'a rating label and value that disagree', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ rating: 'True', ratingValue: 0 }) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'rating']) },
+  { name: 'a review with no rating at all', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({}) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'rating']) },
+  {
+    name: 'an unknown rating scale',
+    request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ scale: "x'; DROP TABLE \"Review\"; --", rating: 'True' }) }, { token: tokens.write }),
+    answer: data((value) => expect(value.createReview).toMatchObject({ __typename: 'NotFoundError', type: 'RatingScale' })),
+  },
+  { name: 'a 1 MB review explanation', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ rating: 'True', explanation: 'x'.repeat(MB) }) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'explanation']) },
+  { name: 'a javascript: review URL', request: ({ tokens }) => q(CREATE_REVIEW, { i: review({ rating: 'True', url: 'javascript:alert(1)' }) }, { token: tokens.write }), answer: validIssue('createReview', ['input', 'url']) },
+  { name: 'a review with the wrong kind of ID', request: ({ statementId, tokens }) => q(`mutation { deleteReview(id: "${statementId}") { __typename } }`, undefined, { token: tokens.admin }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  {
+    name: 'a rating scale of 1,000 labels',
+    request: ({ tokens }) =>
+      q('mutation ($i: CreateRatingScaleInput!) { createRatingScale(input: $i) { __typename ... on ValidationError { issues { path message } } } }', { i: { slug: 'huge', name: 'Huge', labels: Array.from({ length: 1000 }, (_, i) => `L${i}`) } }, { token: tokens.write }),
+    answer: validIssue('createRatingScale', ['input', 'labels'], /at most 20 labels/),
+  },
+  {
+    name: 'a rating scale whose values fall',
+    request: ({ tokens }) =>
+      q('mutation ($i: CreateRatingScaleInput!) { createRatingScale(input: $i) { __typename ... on ValidationError { issues { path message } } } }', { i: { slug: 'falling', name: 'Falling', labels: ['a', 'b'], values: [2, 1] } }, { token: tokens.write }),
+    answer: validIssue('createRatingScale', ['input', 'values'], /increase strictly/),
+  },
+  { name: 'huge ClaimReview JSON-LD (over the 1 MiB body limit)', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview({ reviewBody: 'x'.repeat(2 * MB) }) }, { token: tokens.write }), refused: { status: 413, code: 'PAYLOAD_TOO_LARGE' } },
+  {
+    name: 'a DataFeed of 600 ClaimReviews',
+    request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: { '@type': 'DataFeed', dataFeedElement: Array.from({ length: 600 }, () => ({ '@type': 'ClaimReview' })) } }, { token: tokens.write }),
+    answer: validIssue('importClaimReview', ['document'], /holds 600 ClaimReviews; at most 500/),
+  },
+  { name: 'JSON-LD that is a bare string', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: 'not JSON-LD' }, { token: tokens.write }), answer: validIssue('importClaimReview', ['document'], /no ClaimReview found/) },
+  { name: 'JSON-LD of another type', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: { '@type': 'NewsArticle', headline: 'x' } }, { token: tokens.write }), answer: validIssue('importClaimReview', ['document'], /no ClaimReview found/) },
+  {
+    name: 'a ClaimReview without claim, author or rating',
+    request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: { '@type': 'ClaimReview' } }, { token: tokens.write }),
+    answer: data((value) => expect(value.importClaimReview.issues.map((issue: { path: string[] }) => issue.path.join('/'))).toEqual(['document/claimReviewed', 'document/author/name', 'document/reviewRating'])),
+  },
+  {
+    name: 'a ClaimReview whose ratingValue is not a number',
+    request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview({ reviewRating: { '@type': 'Rating', ratingValue: '1; DROP TABLE' } }) }, { token: tokens.write }),
+    answer: validIssue('importClaimReview', ['document', 'reviewRating', 'ratingValue'], /must be a number/),
+  },
+  { name: 'a ClaimReview label no scale has', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview({ reviewRating: { alternateName: 'Spicy', '@type': 'Rating' } }) }, { token: tokens.write }), answer: validIssue('importClaimReview', ['document', 'reviewRating', 'alternateName'], /no rating scale/) },
+  { name: 'a ClaimReview import on an unknown scale', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview(), s: 'nope' }, { token: tokens.write }), answer: validIssue('importClaimReview', ['scale']) },
+  { name: 'a ClaimReview import with matchThreshold 7', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview(), m: 7 }, { token: tokens.write }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a ClaimReview buried 2,000 arrays deep', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: deepArrays(2000) }, { token: tokens.write }), answer: validIssue('importClaimReview', ['document'], /no ClaimReview found/) },
+  { name: 'a ClaimReview import without a token', request: () => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview() }), refused: { status: 200, code: 'UNAUTHENTICATED' } },
+  { name: 'a ClaimReview import with a read token', request: ({ tokens }) => q(IMPORT_CLAIM_REVIEW, { d: oneClaimReview() }, { token: tokens.read }), refused: { status: 200, code: 'FORBIDDEN' } },
+  {
+    name: 'a topic label of punctuation only',
+    request: ({ tokens }) => q('mutation { createClaim(input: { slug: "punct", text: "T", topics: ["?!…"] }) { __typename ... on ValidationError { issues { path message } } } }', undefined, { token: tokens.write }),
+    answer: validIssue('createClaim', ['input', 'topics', '0'], /letter or digit/),
+  },
+  {
+    name: '51 topics on one claim',
+    request: ({ tokens }) => q('mutation ($t: [String!]) { createClaim(input: { slug: "many-topics", text: "T", topics: $t }) { __typename ... on ValidationError { issues { path message } } } }', { t: Array.from({ length: 51 }, (_, i) => `Topic ${i}`) }, { token: tokens.write }),
+    answer: validIssue('createClaim', ['input', 'topics']),
+  },
+  { name: 'topics(first: 1000)', request: () => q('{ topics(first: 1000) { slug } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a 1 MB topics(search:)', request: () => q('query ($s: String) { topics(search: $s) { slug } }', { s: 'x'.repeat(MB) }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 200 characters/ } },
+  ...METACHARACTERS.flatMap((value): HostileCase[] => [
+    {
+      // Matched as itself in labels and, by its slug (letters and digits only), in slugs: "(a+)+$" finds the slugs holding "a".
+      name: `${JSON.stringify(value)} in topics(search:)`,
+      request: () => q('query ($v: String) { topics(search: $v) { slug } }', { v: value }),
+      answer: data((v) => {
+        const slug = topicSlug(value);
+        if (!slug) expect(v.topics).toEqual([]);
+        else for (const topic of v.topics) expect(topic.slug).toContain(slug);
+      }),
+    },
+    { name: `${JSON.stringify(value)} in reviews(rating:)`, request: () => q('query ($v: String) { reviews(rating: $v) { totalCount } }', { v: value }), answer: data((v) => expect(v.reviews.totalCount).toBe(0)) },
+    { name: `${JSON.stringify(value)} in reviews(reviewer:)`, request: () => q('query ($v: String) { reviews(reviewer: $v) { totalCount } }', { v: value }), answer: data((v) => expect(v.reviews.totalCount).toBe(0)) },
+  ]),
+];
+
+describe(`hostile input to verdicts, ClaimReview import and topics (${databaseLabel()}): ${VERDICT_CASES.length} cases`, () => {
+  let test: TestDatabase;
+  let app: App;
+  let world: World;
+  let before: string;
+
+  beforeAll(async () => {
+    test = await createTestDatabase('hostile-verdicts');
+    await seed(test.db.prisma);
+    const tokens = await createTokens(test);
+    ({ app } = createConfiguredApp(test));
+    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
+    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
+    // One review, so that filters have something not to match.
+    await send(app, { query: CREATE_REVIEW, variables: { i: review({ rating: 'Mostly True' }) }, token: tokens.write });
+    before = await fingerprint(test);
+  });
+  afterAll(() => test?.close());
+
+  for (const hostile of VERDICT_CASES) {
+    it(hostile.name, async () => {
+      const sent = await sendWithin(app, hostile.request(world));
+      const shown = sent.text.slice(0, 500);
+      expect(sent.status, shown).toBeLessThan(500);
+      if (hostile.refused) {
+        expect(sent.status, shown).toBe(hostile.refused.status);
+        expect(sent.json?.errors?.length, shown).toBeGreaterThan(0);
+        for (const error of sent.json?.errors ?? []) {
+          expect([hostile.refused.code].flat(), shown).toContain(error.extensions?.code);
+          if (hostile.refused.message) expect(error.message).toMatch(hostile.refused.message);
+        }
+      }
+      hostile.answer?.(sent);
+      for (const leak of LEAKS) expect(sent.text, `leaks ${leak}`).not.toMatch(leak);
+      expect(await fingerprint(test), 'a row changed').toBe(before);
+    });
+  }
 });

@@ -135,3 +135,43 @@ export function slugLookup<T extends { slug: string }>(rows: ReadonlyMap<string,
     return slug;
   };
 }
+
+export interface ReviewRow {
+  claimId: string;
+  reviewerId: string;
+  scaleId: string;
+  ratingLabel: string;
+  ratingValue: number;
+  normalizedRating: number;
+  explanation: string | null;
+  url: string | null;
+  publishedOn: Date | null;
+  language: string | null;
+}
+
+/** A review as the audit log keeps it (and as a bundle would carry it): records named by slug. */
+export interface ReviewEntry {
+  claim: string;
+  reviewer: string;
+  scale: string;
+  rating: string;
+  ratingValue: number;
+  normalizedRating: number;
+  explanation: string | null;
+  url: string | null;
+  publishedOn: string | null;
+  language: string | null;
+}
+
+export const reviewEntry = (review: ReviewRow, slugs: { claim: SlugOf; actor: SlugOf; scale: SlugOf }): ReviewEntry => ({
+  claim: slugs.claim(review.claimId),
+  reviewer: slugs.actor(review.reviewerId),
+  scale: slugs.scale(review.scaleId),
+  rating: review.ratingLabel,
+  ratingValue: review.ratingValue,
+  normalizedRating: review.normalizedRating,
+  explanation: review.explanation,
+  url: review.url,
+  publishedOn: isoDate(review.publishedOn),
+  language: review.language,
+});

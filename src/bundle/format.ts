@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from '../domain/dates.js';
+import { topicSlug } from '../domain/topics.js';
 import { ActorKind, ResponseKind, StancePosition, StatementKind } from '../generated/prisma/enums.js';
 
 export const BUNDLE_FORMAT = 'fact-bundle/v1';
@@ -47,10 +48,24 @@ export const sourceSchema = z.strictObject({
   text: z.string().regex(/\S/, 'must not be blank (use null for no text)').max(MAX_SOURCE_TEXT).nullable().optional(),
 });
 
+/** A topic as a person types it ("Varna dam") or as its slug ("varna-dam"): both name the same topic. */
+const topic = text(120).refine((label) => topicSlug(label) !== '', 'a topic needs at least one letter or digit');
+const topics = z
+  .array(topic)
+  .max(50)
+  .superRefine((labels, context) => {
+    const seen = new Map<string, number>();
+    labels.forEach((label, index) => {
+      const first = seen.get(topicSlug(label));
+      if (first === undefined) seen.set(topicSlug(label), index);
+      else context.addIssue({ code: 'custom', path: [index], message: `"${label}" is the same topic as topics/${first}` });
+    });
+  });
+
 export const claimSchema = z.strictObject({
   slug,
   text: text(5_000),
-  topics: z.array(slug).max(50),
+  topics,
   source: slug.nullable(),
 });
 

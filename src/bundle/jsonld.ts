@@ -1,9 +1,11 @@
 import { chunk } from '../domain/chunk.js';
 import { CON_POSITIONS, PRO_POSITIONS } from '../domain/claim-status.js';
 import { formatIsoDate } from '../domain/dates.js';
+import { topicSlug } from '../domain/topics.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { ActorKind, ClaimStatus } from '../generated/prisma/enums.js';
 import { type BundleSelection, byId, EXPORT_PAGE, isEmptySelection, pages, readSnapshot, resolveSelection } from './export.js';
+import { reviewNode, reviewsOfClaims } from './jsonld-reviews.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonLdNode = { [key: string]: JsonValue };
@@ -13,7 +15,7 @@ export interface ClaimsJsonLd {
   '@graph': JsonLdNode[];
 }
 
-export const jsonLdId = (type: 'claim' | 'claim-review' | 'actor' | 'source', slug: string) => `urn:fact-service:${type}:${slug}`;
+export const jsonLdId = (type: 'claim' | 'claim-review' | 'review' | 'actor' | 'source', slug: string) => `urn:fact-service:${type}:${slug}`;
 export const wikidataUrl = (id: string) => `https://www.wikidata.org/wiki/${id}`;
 
 // schema.org's `author` expects a Person or an Organization; a Country alone is a Place, so a state is both.
@@ -134,8 +136,9 @@ async function* claimPages(db: Db, selection: BundleSelection | undefined): Asyn
  * the actors they spoke for; `appearance`: the sources where it is narrated or taken a stance on; `about`:
  * the actors named by its topics) followed by a `ClaimReview` that carries the derived status as the
  * rating's `alternateName` and says, in `ratingExplanation`, that it is not an editorial verdict.
- * Retracted statements count for nothing, as in the status. Nothing is invented: no numeric rating scale,
- * no reviewer, a URL, publisher or date only where stored.
+ * Retracted statements count for nothing, as in the status. Each editorial review of a claim follows as
+ * its own `ClaimReview` (reviewer as `author`, its scale's numeric rating). Nothing is invented: a URL,
+ * publisher or date only where stored.
  */
 export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSelection): Promise<ClaimsJsonLd> {
   return readSnapshot(prisma, async (db) => {
@@ -160,7 +163,7 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
       for (const part of chunk([...authorIds(stances)].filter((id) => !actors.has(id)), EXPORT_PAGE)) {
         for (const actor of await db.actor.findMany({ where: { id: { in: part } }, select: actorSelect })) actors.set(actor.id, actor);
       }
-      const topics = [...new Set(claims.flatMap((claim) => claim.topics))].filter((topic) => !actorsBySlug.has(topic));
+      const topics = [...new Set(claims.flatMap((claim) => claim.topics.map(topicSlug)))].filter((topic) => !actorsBySlug.has(topic));
       for (const part of chunk(topics, EXPORT_PAGE)) {
         const found = await db.actor.findMany({ where: { slug: { in: part } }, select: actorSelect });
         for (const topic of part) actorsBySlug.set(topic, found.find((actor) => actor.slug === topic) ?? null);
@@ -170,6 +173,7 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
         for (const source of await db.source.findMany({ where: { id: { in: part } }, select: sourceSelect })) sources.set(source.id, source);
       }
 
+      const reviewsOf = await reviewsOfClaims(db, claimIds);
       const stancesOf = new Map<string, StanceRow[]>();
       for (const stance of stances) {
         const list = stancesOf.get(stance.claimId);
@@ -179,7 +183,7 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
       for (const claim of claims) {
         const claimStances = stancesOf.get(claim.id) ?? [];
         const authors = [...authorIds(claimStances)].flatMap((id) => actors.get(id) ?? []);
-        const about = claim.topics.flatMap((topic) => actorsBySlug.get(topic) ?? []);
+        const about = claim.topics.flatMap((topic) => actorsBySlug.get(topicSlug(topic)) ?? []);
         const appearances = [...new Set([...(claim.sourceId ? [claim.sourceId] : []), ...claimStances.map((s) => s.statement.sourceId)])].flatMap(
           (id) => sources.get(id) ?? [],
         );
@@ -203,6 +207,9 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
           itemReviewed: { '@id': claimId },
           reviewRating: { '@type': 'Rating', alternateName: claim.status, ratingExplanation: ratingExplanation(claim.status, claimStances) },
         });
+        for (const review of reviewsOf.get(claim.id) ?? []) {
+          graph.push(reviewNode(review, claim, claimId, actorNode, jsonLdId('review', `${claim.slug}:${review.reviewer.slug}`)));
+        }
       }
     }
     return { '@context': 'https://schema.org', '@graph': graph };

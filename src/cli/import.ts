@@ -4,9 +4,11 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { type BundleIssue, parseBundle } from '../bundle/format.js';
 import { BundleError, type ImportReport, importBundle } from '../bundle/import.js';
+import { ValidationFailure } from '../domain/errors.js';
+import { importClaimReviews } from '../write/claim-review-import.js';
 import { CliError, errorMessage, openConfiguredDatabase } from './database.js';
 
-const USAGE = 'Usage: npm run import -- <file.json | -> [--dry-run] [--json]';
+const USAGE = 'Usage: npm run import -- <file.json | -> [--dry-run] [--json] [--claim-review]\n  --claim-review  the file is schema.org ClaimReview JSON-LD (one ClaimReview or a DataFeed), not a fact bundle';
 const SHOWN_ISSUES = 100;
 const TYPES = ['sources', 'actors', 'affiliations', 'claims', 'statements', 'stances'] as const;
 const COLUMNS = ['created', 'updated', 'unchanged', 'deleted'] as const;
@@ -49,10 +51,16 @@ async function main(argv: string[]): Promise<number> {
   let file: string;
   let dryRun: boolean;
   let json: boolean;
+  let claimReview: boolean;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'claim-review': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     });
     if (values.help) {
@@ -63,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     file = positionals[0];
     dryRun = values['dry-run'];
     json = values.json;
+    claimReview = values['claim-review'];
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 2;
@@ -78,6 +87,13 @@ async function main(argv: string[]): Promise<number> {
   let database: Awaited<ReturnType<typeof openConfiguredDatabase>> | undefined;
   try {
     const input = await readBundle(file);
+    if (claimReview) {
+      database = await openConfiguredDatabase();
+      const result = await importClaimReviews(database.db.prisma, input, { dryRun, writer: `cli:${userInfo().username}` });
+      const summary = `${dryRun ? 'Dry run: nothing was written. ' : ''}${result.reviews.length} review(s); created ${JSON.stringify(result.created)}`;
+      process.stdout.write(json ? `${JSON.stringify({ ok: true, ...result }, null, 2)}\n` : `${summary}\n${result.warnings.map((w) => `  warning ${w.path.join('/')}: ${w.message}`).join('\n')}\n`);
+      return 0;
+    }
     const parsed = parseBundle(input);
     if (!parsed.ok) return invalid(parsed.issues);
     database = await openConfiguredDatabase();
@@ -94,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof BundleError) return invalid(error.issues);
+    if (error instanceof ValidationFailure) return fail(`${file}: ${error.message}`, error.issues.map((issue) => ({ path: `/${issue.path.join('/')}`, message: issue.message })));
     if (error instanceof CliError) return fail(error.message);
     return fail(`Import failed, nothing was written: ${errorMessage(error)}`);
   } finally {

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { topicSlug } from '../domain/topics.js';
 import { badRequest, RequestError } from '../reconcile/errors.js';
 import { isSlug } from '../reconcile/model.js';
 import { type AtomEntry, type AtomFeed, atomDate, html, isWebUrl, uuidV5 } from './atom.js';
@@ -147,7 +148,8 @@ async function statementsFeed(prisma: PrismaClient, query: FeedQuery, origin: st
 async function claimsFeed(prisma: PrismaClient, query: FeedQuery, origin: string): Promise<Omit<AtomFeed, 'selfUrl'>> {
   const { topic } = query.filters;
   const claims = await prisma.claim.findMany({
-    where: topic ? { topics: { has: topic } } : {},
+    // A topic by its label ("Varna dam") or its slug ("varna-dam"), as claims(topic:) takes it.
+    where: topic ? { topicSlugs: { has: topicSlug(topic) } } : {},
     include: { source: true, stances: { select: { position: true } } },
     orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
     take: query.limit,
@@ -164,7 +166,7 @@ async function claimsFeed(prisma: PrismaClient, query: FeedQuery, origin: string
       links: [{ rel: 'alternate', type: 'text/html', href: `${origin}/claims/${claim.slug}` }],
       categories: [
         { term: claim.status, label: humanize(claim.status), scheme: `${origin}/feeds/schemes/claim-status` },
-        ...claim.topics.map((term) => ({ term, scheme: `${origin}/feeds/schemes/topic` })),
+        ...claim.topics.map((label) => ({ term: topicSlug(label), label, scheme: `${origin}/feeds/schemes/topic` })),
       ],
       summary: claim.text,
       contentHtml: [

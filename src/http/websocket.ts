@@ -71,7 +71,8 @@ export function serveGraphQLOverWebSocket(server: Server, app: App, options: Int
           headers: authorization ? { authorization } : {},
         });
         const params = { query, operationName: payload.operationName ?? undefined, variables: payload.variables ?? undefined, extensions: payload.extensions ?? undefined };
-        const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({ request, params, socket: ctx.extra.socket });
+        // `req` is the upgrade request: the rate limit keys an anonymous client by its address (or X-Forwarded-For), as over HTTP.
+        const { schema, execute, subscribe, contextFactory, parse, validate } = app.getEnveloped({ request, req: ctx.extra.request, params, socket: ctx.extra.socket });
         let document: DocumentNode;
         try {
           document = parse(query);

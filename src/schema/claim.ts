@@ -2,11 +2,13 @@ import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
 import { builder } from '../builder.js';
 import * as sql from '../sql/read/fields.js';
 import { CLAIM_STATUS_RULE } from '../domain/claim-status.js';
+import { topicSlug } from '../domain/topics.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
 import { ClaimStatusEnum, StancePositionEnum } from './enums.js';
 import { loadRelatedPage, nodeQuery, type Pages, type RelatedPages } from './related.js';
 import { Statement } from './statement.js';
+import { TopicRef } from './topic.js';
 
 const stanceFilter = (args: { position?: Prisma.StanceWhereInput['position'] | null; includeRetracted?: boolean | null }): Prisma.StanceWhereInput => ({
   ...(args.position ? { position: args.position } : {}),
@@ -58,7 +60,12 @@ export const Claim = builder.prismaNode('Claim', {
   fields: (t) => ({
     slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') } }),
     text: t.exposeString('text', { extensions: { sql: sql.read.column('text') } }),
-    topics: t.exposeStringList('topics', { extensions: { sql: sql.read.column('topics') } }),
+    topics: t.exposeStringList('topics', { extensions: { sql: sql.read.column('topics') }, description: 'Topic labels as written, e.g. "Varna dam"; `topicList` adds their slugs.' }),
+    topicList: t.field({
+      type: [TopicRef],
+      description: 'The topics with the slug derived from each, in the order given.',
+      resolve: (claim) => claim.topics.map((label) => ({ label, slug: topicSlug(label) })),
+    }),
     status: t.expose('status', { type: ClaimStatusEnum, extensions: { sql: sql.read.column('status') }, description: CLAIM_STATUS_RULE }),
     source: t.relation('source', { nullable: true, extensions: { sql: sql.read.one('Source', 'sourceId') }, description: "Set when the claim comes from the source's own narration rather than from a statement." }),
     stances: t.relation('stances', {
@@ -92,7 +99,7 @@ function claimFilter(args: { status?: Prisma.ClaimWhereInput['status'] | null; s
   const term = searchTerm(args.search);
   return {
     ...(args.status ? { status: args.status } : {}),
-    ...(args.topic ? { topics: { has: args.topic } } : {}),
+    ...(args.topic ? { topicSlugs: { has: topicSlug(args.topic) } } : {}),
     ...(term ? { text: { contains: likeLiteral(term), mode: 'insensitive' } } : {}),
   };
 }
@@ -112,7 +119,7 @@ builder.queryFields((t) => ({
     description: 'Claims in the order they were recorded.',
     args: {
       status: t.arg({ type: ClaimStatusEnum }),
-      topic: t.arg.string({ description: 'Only claims tagged with this topic.' }),
+      topic: t.arg.string({ description: 'Only claims tagged with this topic, given as its label ("Varna dam") or its slug ("varna-dam").' }),
       search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
     },
     totalCount: (_parent, args, { prisma }) => prisma.claim.count({ where: claimFilter(args) }),

@@ -6,6 +6,7 @@ import { deriveClaimStatus } from '../domain/claim-status.js';
 import { formatIsoDate, parseIsoDate } from '../domain/dates.js';
 import { Conflict } from '../domain/errors.js';
 import { quoteProblems, textSha256 } from '../domain/quotes.js';
+import { topicSlug } from '../domain/topics.js';
 import { uuid7 } from '../domain/uuid7.js';
 import type { Actor, Affiliation, Claim, Source, Statement } from '../generated/prisma/client.js';
 import type { ClaimStatus, StancePosition } from '../generated/prisma/enums.js';
@@ -48,6 +49,8 @@ export interface Applied {
   report: ImportReport;
   /** Records updated; records created too when creating (an import does not describe what it creates). */
   changes: Change[];
+  /** Statements this write created, by slug: what `statementRecorded` announces once it commits. */
+  createdStatements: { id: string; slug: string }[];
   /** Slug to id, per type, of every record the bundle names. */
   ids: { sources: Map<string, string>; actors: Map<string, string>; claims: Map<string, string>; statements: Map<string, string> };
 }
@@ -455,7 +458,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   const claimsToCreate: Row<'Claim'>[] = [];
   const claimsToUpdate: Row<'Claim'>[] = [];
   for (const claim of bundle.claims) {
-    const data = { text: claim.text, topics: claim.topics, sourceId: claim.source ? (sourceIds.get(claim.source) ?? null) : null };
+    const data = { text: claim.text, topics: claim.topics, topicSlugs: claim.topics.map(topicSlug), sourceId: claim.source ? (sourceIds.get(claim.source) ?? null) : null };
     const current = lockedClaims.get(claim.slug);
     const id = claimIds.get(claim.slug) ?? '';
     if (!current) {
@@ -627,7 +630,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   await insertRows(tx, 'Stance', stancesToCreate);
   report.stances.created += stancesToCreate.length;
   await refreshClaimStatuses(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)));
-  return { report, changes, ids: idsBySlug };
+  return { report, changes, createdStatements: statementsToCreate.map((row) => ({ id: String(row.id), slug: String(row.slug) })), ids: idsBySlug };
 }
 
 /**

@@ -10,6 +10,14 @@ export interface ImportOptions {
   timeoutMs?: number;
   /** Who imports: given, the import is audited (one entry for the bundle, one per record it updated). */
   writer?: string;
+  /** Told, once the import has committed (never on a dry run), of each statement it created. */
+  onCommitted?: (created: CreatedStatement[]) => void;
+}
+
+export interface CreatedStatement {
+  id: string;
+  speakerSlug: string;
+  claimSlugs: string[];
 }
 
 class DryRunRollback extends Error {
@@ -33,17 +41,29 @@ async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], wr
  */
 export async function importRecords(prisma: PrismaClient, bundle: FactBundle, options: ImportOptions = {}): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
+  let created: Applied['createdStatements'] = [];
   try {
-    return await transact(
+    const report = await transact(
       prisma,
       async (tx) => {
         const applied = await applyRecords(tx, bundle, { mode: 'upsert' });
         if (options.writer) await auditImport(tx, options.writer, applied);
         if (dryRun) throw new DryRunRollback({ ...applied.report, dryRun: true });
+        created = applied.createdStatements;
         return applied.report;
       },
       { timeoutMs: options.timeoutMs ?? 10 * 60_000 },
     );
+    if (options.onCommitted && created.length > 0) {
+      const bySlug = new Map(bundle.statements.map((statement) => [statement.slug, statement]));
+      options.onCommitted(
+        created.flatMap(({ id, slug }) => {
+          const statement = bySlug.get(slug);
+          return statement ? [{ id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim) }] : [];
+        }),
+      );
+    }
+    return report;
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     throw error;

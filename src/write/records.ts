@@ -7,6 +7,7 @@ import { lockClaimsForStatus, lockKeys, lockRows, lockStatementsOfActor } from '
 import { refreshClaimStatuses } from '../sql/write/status.js';
 import { applyRecords, type RecordType } from './apply.js';
 import { loadActorEntry, loadClaimEntry, loadSourceEntry } from './entries.js';
+import { moveReviews } from './reviews.js';
 import { audit, type Tx, validInput, write } from './transaction.js';
 
 /** A partial update: undefined leaves a field as it is, null clears it. */
@@ -78,6 +79,8 @@ export async function deleteActor(prisma: PrismaClient, writer: string, id: stri
     if (statements > 0) {
       throw new Conflict(`Actor "${before.slug}" is named in ${statements} statement(s): merge it into another actor instead of deleting it`);
     }
+    const reviews = await tx.review.count({ where: { reviewerId: id } });
+    if (reviews > 0) throw new Conflict(`Actor "${before.slug}" wrote ${reviews} review(s): merge it into another actor instead of deleting it`);
     await tx.actor.delete({ where: { id } });
     await audit(tx, writer, { action: 'deleteActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before });
     return id;
@@ -107,6 +110,7 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
     await moveAffiliations(tx, fromId, intoId);
     const aliases = [...new Set([...into.aliases, from.name, from.slug, ...from.aliases])].filter((alias) => alias !== into.name);
     const wikidataId = into.wikidataId ?? from.wikidataId;
+    await moveReviews(tx, fromId, intoId);
     await tx.actor.delete({ where: { id: fromId } });
     const merged = await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
     await refreshClaimStatuses(tx, claimIds);

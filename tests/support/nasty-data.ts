@@ -64,7 +64,8 @@ const STATEMENT_KINDS = ['DIRECT_QUOTE', 'PARAPHRASE', 'REPORTED'] as const;
 const RESPONSE_KINDS = ['ANSWERS', 'REBUTS', 'CRITICIZES', 'DEFLECTS', 'ENDORSES', 'CLARIFIES'] as const;
 const POSITIONS = ['ASSERTS', 'SUPPORTS', 'DENIES', 'QUESTIONS', 'DECLINES_TO_CONFIRM'] as const;
 const ROLES = ['Spokesperson', 'spokesperson', 'Member', 'Ädviser', 'Adviser', 'Chair', 'Zeta envoy', 'Envoy_to_UN', '50% owner', 'Observer'];
-const TOPICS = ['troops', 'sanctions', 'nuclear', 'trade', 'diplomacy', 'kursk', 'ukraine-war', 'a', 'z-last', 'x100'];
+// Slugs and labels as people type them (README "Topics"): "Varna dam" is filtered by "varna-dam" too.
+const TOPICS = ['troops', 'sanctions', 'nuclear', 'trade', 'diplomacy', 'kursk', 'ukraine-war', 'a', 'z-last', 'x100', 'Varna dam', 'Černá Hora', 'Nuclear Talks', 'ΟΔΟΣ Ελλάδα'];
 
 const WORDS = [
   'troops', 'Troops', 'TROOPS', 'deployed', 'border', 'Kursk', 'neutrality', 'sanctions', 'missile', 'talks',
@@ -227,6 +228,31 @@ export async function writeNastyData(app: App, tokens: Tokens, options: NastyDat
   await importBundle(bundle);
   await importBundle(later);
   const imported = performance.now();
+
+  // Verdicts: two reviewers and a scale of their own; reviews on about a third of the claims, by label or by value.
+  await run('createRatingScale', tokens.write, `mutation($i: CreateRatingScaleInput!) { createRatingScale(input: $i) { __typename ... on Error { message } } }`, {
+    i: { slug: 'nasty-scale', name: 'Nasty scale', labels: ['Wrong', 'Shaky', 'right'], values: [-5, 0, 5] },
+  });
+  const reviewers = ['checker-one', 'checker-two'];
+  for (const slug of reviewers) {
+    await run('createActor', tokens.write, `mutation($i: CreateActorInput!) { createActor(input: $i) { __typename ... on Error { message } } }`, { i: { slug, name: slug.replace('-', ' '), kind: 'ORGANIZATION' } });
+  }
+  const reviewRandom = random.fork('reviews');
+  const SCALES: Record<string, string[]> = {
+    politifact: ['Pants on Fire', 'False', 'Mostly False', 'Half True', 'Mostly True', 'True'],
+    'true-mixed-false': ['FALSE', 'MIXED', 'TRUE'],
+    'nasty-scale': ['Wrong', 'Shaky', 'right'],
+  };
+  for (const claim of [...bundle.claims, ...later.claims]) {
+    for (const reviewer of reviewers) {
+      if (!reviewRandom.chance(0.12)) continue;
+      const scale = reviewRandom.pick(Object.keys(SCALES));
+      const label = reviewRandom.pick(SCALES[scale] ?? []);
+      await run('createReview', tokens.write, `mutation($i: CreateReviewInput!) { createReview(input: $i) { __typename ... on Error { message } } }`, {
+        i: { claim: claim.slug, reviewer, scale, ...(reviewRandom.chance(0.5) ? { rating: label.toLowerCase() } : { rating: label }), ...(reviewRandom.chance(0.5) ? { explanation: `Because ${claim.slug}`, publishedOn: '2024-11-05', language: 'en' } : {}) },
+      });
+    }
+  }
 
   const ids = async (type: 'actors' | 'statements' | 'claims', extra = '') => {
     const found = new Map<string, string>();

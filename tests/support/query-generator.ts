@@ -55,6 +55,8 @@ export interface Catalog {
   goneIds: string[];
   wikidataIds: string[];
   topics: string[];
+  ratingLabels: string[];
+  scales: string[];
   dates: string[];
   texts: { actors: string[]; statements: string[]; claims: string[]; actorNamesAndAliases: string[] };
   /** The most rows one parent has on a relation (`Type.field`), or a table's size (`Query.field`). */
@@ -98,10 +100,13 @@ export function buildCatalog(data: Snapshot, gone: { slugs: Catalog['goneSlugs']
       Claim: claims.map((row) => globalId('Claim', row.id)),
       Stance: stances.map((row) => globalId('Stance', row.id)),
       AuditEntry: auditEntries.map((row) => globalId('AuditEntry', row.id)),
+      Review: sorted(data.reviews, (row) => `${slugOf(data.claimById, row.claimId)} ${slugOf(data.actorById, row.reviewerId)}`).map((row) => globalId('Review', row.id)),
     },
     goneIds: gone.ids,
     wikidataIds: actors.flatMap((row) => (row.wikidataId ? [row.wikidataId] : [])),
     topics: [...new Set(claims.flatMap((row) => row.topics))].sort(),
+    ratingLabels: [...new Set(data.ratingScales.flatMap((row) => row.labels))].sort(),
+    scales: data.ratingScales.map((row) => row.slug).sort(),
     dates: [...new Set(statements.flatMap((row) => (row.saidOn ? [isoDate(row.saidOn)] : [])))].sort(),
     texts: {
       actors: actors.flatMap((row) => [row.name, ...row.aliases]),
@@ -114,6 +119,7 @@ export function buildCatalog(data: Snapshot, gone: { slugs: Catalog['goneSlugs']
       'Query.statements': data.statements.length,
       'Query.claims': data.claims.length,
       'Query.sources': data.sources.length,
+      'Query.reviews': data.reviews.length,
       'Actor.statements': most(data.statements, (row) => row.speakerId),
       'Actor.statementsOnBehalf': most(data.statements, (row) => row.onBehalfOfId),
       'Actor.affiliations': most(data.affiliations, (row) => row.actorId),
@@ -629,7 +635,7 @@ export class QueryGenerator {
   private globalIdValue(allowMalformed: boolean): string {
     const ids = this.catalog.ids;
     return this.random.weighted([
-      [20, () => this.random.pick(ids[this.random.weighted<NodeType>([[4, 'Actor'], [6, 'Statement'], [4, 'Claim'], [2, 'Source'], [3, 'Stance'], [2, 'Affiliation'], [ids.AuditEntry.length > 0 ? 0.5 : 0, 'AuditEntry']])])],
+      [20, () => this.random.pick(ids[this.random.weighted<NodeType>([[4, 'Actor'], [6, 'Statement'], [4, 'Claim'], [2, 'Source'], [3, 'Stance'], [2, 'Affiliation'], [ids.AuditEntry.length > 0 ? 0.5 : 0, 'AuditEntry'], [ids.Review.length > 0 ? 1 : 0, 'Review']])])],
       [this.catalog.goneIds.length > 0 ? 1 : 0, () => this.random.pick(this.catalog.goneIds)],
       [1, () => globalId(this.random.pick(['Actor', 'Statement', 'Claim'] as const), this.uuid())],
       [1, () => {
@@ -706,6 +712,24 @@ export class QueryGenerator {
         return this.slugFrom('claims');
       case 'Query.source.slug':
         return this.slugFrom('sources');
+      case 'Query.topics.first':
+        return this.random.pick([0, 1, 2, 5, 50, 100]);
+      case 'Query.topics.search':
+        return this.random.weighted([
+          [6, () => recase(codePointSlice(this.random.pick(this.catalog.topics), this.random, 1, 6), this.random)],
+          [2, () => this.random.pick(this.catalog.topics).replaceAll('-', ' ')],
+          [1, () => this.random.pick(['%', '_', '-', ' - ', 'no such topic', '', '   '])],
+        ] as const)();
+      case 'Query.reviews.reviewer':
+        return this.slugFrom('actors');
+      case 'Query.reviews.rating':
+        return this.random.weighted([
+          [6, () => this.random.pick(this.catalog.ratingLabels)],
+          [2, () => this.random.pick(this.catalog.ratingLabels).toUpperCase()],
+          [1, () => this.random.pick(['%', 'no such rating', ''])],
+        ] as const)();
+      case 'Query.reviews.scale':
+        return this.random.chance(0.9) ? this.random.pick(this.catalog.scales) : 'no-such-scale';
       default:
         break;
     }

@@ -49,7 +49,14 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { bundle, dryRun }, ctx) => {
       const writer = await requireScope(ctx, 'write');
       try {
-        return await importBundle(ctx.prisma, bundle, { dryRun: dryRun ?? false, writer: writer.name });
+        return await importBundle(ctx.prisma, bundle, {
+          dryRun: dryRun ?? false,
+          writer: writer.name,
+          // After commit, as recordStatement does: subscribers hear of every statement the bundle created.
+          onCommitted: (created) => {
+            for (const statement of created) ctx.events.publish('statementRecorded', { statementId: statement.id, speakerSlug: statement.speakerSlug, claimSlugs: statement.claimSlugs });
+          },
+        });
       } catch (error) {
         if (error instanceof BundleError) {
           throw new ValidationFailure(error.issues.map((issue) => ({ path: ['bundle', ...issue.path.split('/').slice(1)], message: `${issue.path}: ${issue.message}` })));

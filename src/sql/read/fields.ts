@@ -1,4 +1,5 @@
 import { formatIsoDate } from '../../domain/dates.js';
+import { topicSlug } from '../../domain/topics.js';
 import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
 /**
@@ -129,7 +130,8 @@ export const claims: ConnectionSpec = {
     if (pattern === undefined) return undefined;
     return [
       ...(args.status != null ? [`${col(claim, 'status')} = ${params.add(args.status, '"ClaimStatus"')}`] : []),
-      ...(args.topic != null ? [`${params.add(String(args.topic))} = ANY(${col(claim, 'topics')})`] : []),
+      // A topic is given as its label or its slug; both name the slug the claim stores beside each label.
+      ...(args.topic != null ? [`${params.add(topicSlug(String(args.topic)))} = ANY(${col(claim, 'topicSlugs')})`] : []),
       ...(pattern ? [`${col(claim, 'text')} ILIKE ${pattern}`] : []),
     ];
   },

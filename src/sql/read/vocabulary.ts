@@ -21,7 +21,7 @@ export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
     respondsToId: 'uuid', responseKind: 'enum', threadIds: 'array', retractedAt: 'timestamp', retractedBy: 'text', retractionReason: 'text', quoteStart: 'int',
     quoteEnd: 'int', createdAt: 'timestamp', updatedAt: 'timestamp',
   },
-  Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'array', status: 'enum', sourceId: 'uuid', createdAt: 'timestamp', updatedAt: 'timestamp' },
+  Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'array', topicSlugs: 'array', status: 'enum', sourceId: 'uuid', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Stance: { id: 'uuid', statementId: 'uuid', claimId: 'uuid', position: 'enum', createdAt: 'timestamp', updatedAt: 'timestamp' },
   AuditEntry: { id: 'uuid', at: 'timestamp', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'json', after: 'json' },
 };

@@ -11,7 +11,7 @@ const COLUMNS = {
   Source: { id: 'uuid', slug: 'text', title: 'text', url: 'text', publisher: 'text', publishedOn: 'date', text: 'text', textSha256: 'text' },
   Actor: { id: 'uuid', slug: 'text', name: 'text', kind: '"ActorKind"', aliases: 'text[]', description: 'text', wikidataId: 'text', searchText: 'text' },
   Affiliation: { id: 'uuid', actorId: 'uuid', organizationId: 'uuid', role: 'text', from: 'date', until: 'date' },
-  Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'text[]', sourceId: 'uuid', status: '"ClaimStatus"' },
+  Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'text[]', topicSlugs: 'text[]', sourceId: 'uuid', status: '"ClaimStatus"' },
   Statement: {
     id: 'uuid',
     slug: 'text',

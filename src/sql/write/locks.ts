@@ -1,8 +1,8 @@
-import type { Actor, Claim, Prisma, Source, Statement } from '../../generated/prisma/client.js';
+import type { Actor, Claim, Prisma, Review, Source, Statement } from '../../generated/prisma/client.js';
 
 /**
  * Row locks, taken before the reads that drive a decision. Every write takes them in one order (actors,
- * sources, statements, claims; ascending id within a type), and a locking read returns the newest committed
+ * sources, statements, claims, then reviews; ascending id within a type), and a locking read returns the newest committed
  * version of each row, even one committed while it waited. A later statement of the same transaction sees
  * everything committed before its locks were granted: decisions read there, never in the statement that
  * waited.
@@ -21,9 +21,10 @@ interface Tables {
   source: Source;
   statement: Statement;
   claim: Claim;
+  review: Review;
 }
 
-const TABLE: Record<keyof Tables, string> = { actor: '"Actor"', source: '"Source"', statement: '"Statement"', claim: '"Claim"' };
+const TABLE: Record<keyof Tables, string> = { actor: '"Actor"', source: '"Source"', statement: '"Statement"', claim: '"Claim"', review: '"Review"' };
 const MODES: readonly LockMode[] = ['UPDATE', 'NO KEY UPDATE', 'SHARE', 'KEY SHARE'];
 const KEY_CAST = { id: 'uuid[]', slug: 'text[]' } as const;
 

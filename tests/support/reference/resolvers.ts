@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Actor, Affiliation, AuditEntry, Claim, Source, Stance, Statement } from '../../../src/generated/prisma/client.js';
+import { topicSlug } from '../../../src/domain/topics.js';
+import type { Actor, Affiliation, AuditEntry, Claim, RatingScale, Review, Source, Stance, Statement } from '../../../src/generated/prisma/client.js';
 import type { Quirks } from './quirks.js';
 import {
   actorOrder,
@@ -122,6 +123,7 @@ function nodeById(value: unknown, context: ReferenceContext): object | null {
     Claim: data.claimById,
     Stance: data.stanceById,
     AuditEntry: context.quirks.auditEntriesPublicThroughNode ? data.auditEntryById : new Map<string, AuditEntry>(),
+    Review: data.reviewById,
   }[parsed.type].get(parsed.id.toLowerCase());
   return found ? typed(parsed.type, found, 'alone') : null;
 }
@@ -161,6 +163,14 @@ function entity(representation: unknown, context: ReferenceContext): object | nu
 }
 
 const NO_ROW = '(no such row)';
+
+/** Code-point order, as PostgreSQL's "C" collation sorts UTF-8. */
+const byCodePoints = (a: string, b: string) => {
+  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  return x.length - y.length;
+};
 
 function statementsFilter(args: Args, context: ReferenceContext): Statement[] {
   const { data, quirks } = context;
@@ -229,11 +239,45 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
       const rows = data.claims.filter(
         (claim) =>
           (args.status == null || claimStatus(claim, data, context.perturbation) === args.status) &&
-          (topic === undefined || claim.topics.includes(topic)) &&
+          (topic === undefined || claim.topics.some((label) => topicSlug(label) === topicSlug(topic))) &&
           (term === undefined || contains(claim.text, term, context)),
       );
       const found = page(rows, args, { rowId: (row) => row.id, compare: byId, find: (id) => data.claimById.get(id) }, context, info);
       return { ...found, edges: found.edges.map((edge) => ({ ...edge, node: typed('Claim', edge.node) })) };
+    },
+    reviews: (_root, args, context, info) => {
+      const { data } = context;
+      // README "Verdicts and reviews": slugs filter exactly (an unknown or empty one leaves nothing); `rating` is a label, ignoring case.
+      const claim = args.claim == null ? undefined : (data.claimBySlug.get(args.claim as string)?.id ?? NO_ROW);
+      const reviewer = args.reviewer == null ? undefined : (data.actorBySlug.get(args.reviewer as string)?.id ?? NO_ROW);
+      const scale = args.scale == null ? undefined : (data.ratingScales.find((row) => row.slug === args.scale)?.id ?? NO_ROW);
+      const rating = args.rating == null ? undefined : (args.rating as string).trim().toLowerCase();
+      const rows = data.reviews.filter(
+        (review) =>
+          (claim === undefined || review.claimId === claim) &&
+          (reviewer === undefined || review.reviewerId === reviewer) &&
+          (scale === undefined || review.scaleId === scale) &&
+          (rating === undefined || review.ratingLabel.toLowerCase() === rating),
+      );
+      const found = page(rows, args, { rowId: (row) => row.id, compare: byId, find: (id) => data.reviewById.get(id) }, context, info);
+      return { ...found, edges: found.edges.map((edge) => ({ ...edge, node: typed('Review', edge.node) })) };
+    },
+    ratingScales: (_root, _args, { data }) => [...data.ratingScales].sort((a, b) => Number(b.builtIn) - Number(a.builtIn) || byCodePoints(a.slug, b.slug)),
+    topics: (_root, args, { data }) => {
+      checkSearchLength(stringArg(args, 'search'));
+      const term = searchTermOf(stringArg(args, 'search'));
+      const slugTerm = term === undefined ? '' : topicSlug(term);
+      const uses = data.claims.flatMap((claim) => claim.topics.map((label) => ({ id: claim.id, label, slug: topicSlug(label) }))).filter((use) => use.slug !== '');
+      const bySlug = new Map<string, typeof uses>();
+      for (const use of uses) bySlug.set(use.slug, [...(bySlug.get(use.slug) ?? []), use]);
+      const topics = [...bySlug].flatMap(([slug, list]) => {
+        if (term !== undefined && !list.some((use) => containsFolded(use.label, term) || (slugTerm !== '' && containsFolded(use.slug, slugTerm)))) return [];
+        const labelUses = new Map<string, number>();
+        for (const use of list) labelUses.set(use.label, (labelUses.get(use.label) ?? 0) + 1);
+        const [label] = [...labelUses].sort(([a, m], [b, n]) => n - m || byCodePoints(a, b))[0] ?? [''];
+        return [{ slug, label, claimCount: new Set(list.map((use) => use.id)).size }];
+      });
+      return topics.sort((a, b) => b.claimCount - a.claimCount || byCodePoints(a.slug, b.slug)).slice(0, typeof args.first === 'number' ? args.first : 50);
     },
     source: (_root, args, { data }) => {
       const source = data.sourceBySlug.get(args.slug as string);
@@ -331,6 +375,8 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
         .sort(byId)
         .map((row) => typed('Stance', row)),
     ),
+    reviews: on<Claim>((claim, _args, { data }) => data.reviews.filter((review) => review.claimId === claim.id).sort(byId).map((row) => typed('Review', row))),
+    topicList: on<Claim>((claim) => claim.topics.map((label) => ({ label, slug: topicSlug(label) }))),
     statements: on<Claim>((claim, args, context, info) => {
       const { data } = context;
       const statementOf = (stance: Stance) => data.statementById.get(stance.statementId) as Statement;
@@ -347,6 +393,21 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
       );
       return { ...found, edges: found.edges.map((edge) => ({ cursor: edge.cursor, position: edge.node.position, node: typed('Statement', statementOf(edge.node)) })) };
     }),
+  },
+  Review: {
+    id: on<Review>((review) => globalId('Review', review.id)),
+    claim: on<Review>((review, _args, { data }) => typed('Claim', data.claimById.get(review.claimId) as Claim)),
+    reviewer: on<Review>((review, _args, { data }) => typed('Actor', data.actorById.get(review.reviewerId) as Actor)),
+    scale: on<Review>((review, _args, { data }) => data.ratingScaleById.get(review.scaleId)),
+    rating: on<Review>((review) => review.ratingLabel),
+  },
+  RatingScale: {
+    steps: on<RatingScale>((scale) =>
+      scale.labels.map((label, i) => {
+        const value = scale.values[i] ?? 0;
+        return { label, value, normalized: Math.round((-1 + (2 * (value - scale.worstRating)) / (scale.bestRating - scale.worstRating)) * 1e9) / 1e9 };
+      }),
+    ),
   },
   Stance: {
     id: on<Stance>((stance) => globalId('Stance', stance.id)),
@@ -368,6 +429,11 @@ export const PLAIN_FIELDS: Record<string, readonly string[]> = {
   Stance: ['position', 'createdAt', 'updatedAt'],
   AuditEntry: ['at', 'writer', 'action', 'targetType', 'targetId', 'targetSlug', 'before', 'after'],
   Retraction: ['at', 'by', 'reason'],
+  Review: ['ratingValue', 'normalizedRating', 'explanation', 'url', 'publishedOn', 'language', 'createdAt', 'updatedAt'],
+  RatingScale: ['slug', 'name', 'description', 'labels', 'worstRating', 'bestRating', 'builtIn'],
+  RatingScaleStep: ['label', 'value', 'normalized'],
+  Topic: ['label', 'slug'],
+  TopicCount: ['label', 'slug', 'claimCount'],
   PageInfo: ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'],
 };
 

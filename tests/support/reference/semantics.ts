@@ -16,7 +16,7 @@ export const badInput = (message: string, code = 'BAD_USER_INPUT') => new GraphQ
 
 // ---- Global IDs: base64 of `Type:uuid` (README: "every type is a Node with a global ID").
 
-export const NODE_TYPES = ['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'AuditEntry'] as const;
+export const NODE_TYPES = ['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'AuditEntry', 'Review'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

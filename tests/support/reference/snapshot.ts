@@ -4,6 +4,8 @@ import type {
   AuditEntry,
   Claim,
   PrismaClient,
+  RatingScale,
+  Review,
   Source,
   Stance,
   Statement,
@@ -23,6 +25,10 @@ export interface Snapshot {
   claims: Claim[];
   stances: Stance[];
   auditEntries: AuditEntry[];
+  reviews: Review[];
+  ratingScales: RatingScale[];
+  reviewById: Map<string, Review>;
+  ratingScaleById: Map<string, RatingScale>;
   actorById: Map<string, Actor>;
   actorBySlug: Map<string, Actor>;
   sourceById: Map<string, Source>;
@@ -39,7 +45,7 @@ export interface Snapshot {
 const index = <Row, Key>(rows: readonly Row[], key: (row: Row) => Key) => new Map(rows.map((row) => [key(row), row]));
 
 export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
-  const [actors, affiliations, sources, statements, claims, stances, auditEntries] = await Promise.all([
+  const [actors, affiliations, sources, statements, claims, stances, auditEntries, reviews, ratingScales] = await Promise.all([
     prisma.actor.findMany(),
     prisma.affiliation.findMany(),
     prisma.source.findMany(),
@@ -47,6 +53,8 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
     prisma.claim.findMany(),
     prisma.stance.findMany(),
     prisma.auditEntry.findMany(),
+    prisma.review.findMany(),
+    prisma.ratingScale.findMany(),
   ]);
   return {
     actors,
@@ -56,6 +64,10 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
     claims,
     stances,
     auditEntries,
+    reviews,
+    ratingScales,
+    reviewById: index(reviews, (row) => row.id),
+    ratingScaleById: index(ratingScales, (row) => row.id),
     actorById: index(actors, (row) => row.id),
     actorBySlug: index(actors, (row) => row.slug),
     sourceById: index(sources, (row) => row.id),
