@@ -706,6 +706,8 @@ export class QueryGenerator {
         return this.slugFrom('claims');
       case 'Query.source.slug':
         return this.slugFrom('sources');
+      case 'Claim.similar.first':
+        return this.random.pick([1, 2, 3, 10, 50, 0, 51]);
       default:
         break;
     }
