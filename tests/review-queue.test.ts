@@ -23,7 +23,8 @@ beforeAll(async () => {
   test = await createTestDatabase('review_queue');
   await seed(test.db.prisma);
   tokens = await createTokens(test);
-  app = createTestApp(test, { events: observed.events });
+  // Extraction is CPU work: on the shared 2-core machine a request may outlast the default 15 s limit, which is not what this file tests.
+  app = createTestApp(test, { events: observed.events, hardening: { requestTimeoutMs: 120_000 } });
 }, 60_000);
 afterAll(() => test?.close());
 

@@ -123,9 +123,9 @@ describe.skipIf(!available)('the review queue in Chromium (PERSISTED_OPERATIONS=
         await check('review-token');
         await tokenField.fill(service.bootstrapToken ?? '');
         await page.getByRole('button', { name: 'Use this token' }).click();
-        await visible(page.getByText('Ingest an article'), 'the ingest form');
+        await visible(page.getByText('Ingest an article', { exact: true }), 'the ingest form');
 
-        await page.getByText('Ingest an article').click();
+        await page.getByText('Ingest an article', { exact: true }).click();
         await page.getByLabel('Title', { exact: true }).fill(`Kestrel Ferries goes electric (${viewport.name})`);
         await page.getByLabel('Published on (YYYY-MM-DD)').fill('2026-03-04');
         await page.getByLabel('Text', { exact: true }).fill(ARTICLE);

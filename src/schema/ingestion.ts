@@ -136,9 +136,18 @@ export const IngestionDraftRef = builder.prismaObject('IngestionDraft', {
   }),
 });
 
-async function ingestionText(ctx: Context, id: string): Promise<string> {
-  const row = await ctx.prisma.ingestion.findUnique({ where: { id }, select: { text: true } });
-  return row?.text ?? '';
+const texts = new WeakMap<Context, Map<string, Promise<string>>>();
+
+/** An ingestion's text, read once per request however many drafts slice it. */
+function ingestionText(ctx: Context, id: string): Promise<string> {
+  let cache = texts.get(ctx);
+  if (!cache) texts.set(ctx, (cache = new Map()));
+  let text = cache.get(id);
+  if (!text) {
+    text = ctx.prisma.ingestion.findUnique({ where: { id }, select: { text: true } }).then((row) => row?.text ?? '');
+    cache.set(id, text);
+  }
+  return text;
 }
 
 export const IngestionRef = builder.prismaObject('Ingestion', {
