@@ -221,6 +221,35 @@ describe(`the review queue (${databaseLabel()})`, () => {
   });
 });
 
+describe(`ingestion input, issue 10's table (${databaseLabel()})`, () => {
+  const draftsOf = async (text: string) => {
+    const result = await ingest({ source: { title: `Input ${text.length} ${text.slice(0, 12)}` }, text });
+    expect(result.__typename, JSON.stringify(result)).toBe('MutationIngestArticleSuccess');
+    return result.data.ingestion.drafts as DraftShape[];
+  };
+
+  it('a text with no quotes gives zero statement drafts, not an error', async () => {
+    const drafts = await draftsOf('The council met on Tuesday. The agenda was short and the meeting ended early.');
+    expect(drafts.filter((draft) => draft.kind !== 'NUMERIC_CLAIM')).toEqual([]);
+  });
+
+  it('unmatched quote marks: best effort, the drafts flagged', async () => {
+    const drafts = await draftsOf('“We will finish the bridge this year,” said Mayor Amelia Stone.\n\n“Nobody believes that, said Councillor Ray Ode on Friday.');
+    const quotes = drafts.filter((draft) => draft.kind === 'DIRECT_QUOTE');
+    expect(quotes.some((draft) => draft.text.startsWith('We will finish the bridge'))).toBe(true);
+    expect(quotes.some((draft) => draft.flags.includes('unmatched-quote'))).toBe(true);
+  });
+
+  it('any Unicode works: offsets count UTF-16 code units, names keep their letters', async () => {
+    const text = '😀 Olúwaseun Adébáyọ̀, a councillor, said: “We have been promised new piers 𝟛 times 北京.”';
+    const drafts = await draftsOf(text);
+    const quote = drafts.find((draft) => draft.kind === 'DIRECT_QUOTE');
+    expect(quote?.quote?.text).toBe('We have been promised new piers 𝟛 times 北京.');
+    expect(text.slice(quote?.quote?.start, quote?.quote?.end)).toBe(quote?.quote?.text);
+    expect(quote?.speaker?.slug).toMatch(/ad[eé]b/);
+  });
+});
+
 describe(`claim similarity (${databaseLabel()})`, () => {
   it('similarClaims scores stored claims by trigram similarity, best first', async () => {
     const data = await run(null, `{ similarClaims(text: "8,000 North Korean troops stationed in the Kursk border region", first: 3) { score claim { slug text } } }`);
