@@ -33,6 +33,18 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   return { typename, id };
 }
 
+/**
+ * Node types only the admin scope may read. `node(id:)`/`nodes(ids:)` answer null for them to anyone
+ * else, exactly as for an ID that does not exist: a global ID is an identifier, not a permission.
+ */
+const ADMIN_ONLY_NODE_TYPES = new Set(['AuditEntry']);
+
+async function mayReadNode(context: Context, typename: string): Promise<boolean> {
+  if (!ADMIN_ONLY_NODE_TYPES.has(typename)) return true;
+  const principal = await context.principal();
+  return principal?.scopes.has('admin') ?? false;
+}
+
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -50,6 +62,18 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a globally unique, opaque ID.' },
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    nodeQueryOptions: {
+      resolve: async (_root, { id }, context, _info, resolveNode) => ((await mayReadNode(context, id.typename)) ? resolveNode(id) : null),
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, { ids }, context, _info, resolveNodes) => {
+        const allowed = await Promise.all(ids.map((id) => mayReadNode(context, id.typename)));
+        if (!allowed.includes(true)) return ids.map(() => null);
+        // The plugin's loader always loads every ID it was called with (it ignores the list passed in).
+        const found = await resolveNodes(ids);
+        return found.map((node, index) => (allowed[index] ? node : null));
+      },
+    },
   },
   validation: {
     validationError: (result) => {

@@ -52,6 +52,31 @@ describe(`query limits with the production defaults (${databaseLabel()})`, () =>
     expect(error?.message).toMatch(/would cost \d+; the limit is 25000/);
   });
 
+  it("prices a variable's default value, not only the values a request sends", async () => {
+    const { app } = createConfiguredApp(test);
+    const defaulted = THREE_PAGES_OF_100.replace('{\n  statements(first: 100)', 'query Deep($n: Int = 100) {\n  statements(first: $n)').replaceAll('responses(first: 100)', 'responses(first: $n)');
+    expect(defaulted).toContain('$n: Int = 100');
+    test.resetQueries();
+    const result = await send(app, { query: defaulted });
+    expect(test.queries).toEqual([]);
+    expect(result.status).toBe(400);
+    expect(result.json?.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost' });
+    // A value the request does send still wins over the default.
+    const small = await send(app, { query: defaulted, variables: { n: 2 } });
+    expect(small.json?.errors).toBeUndefined();
+    expect(small.json?.data?.statements?.edges).toHaveLength(2);
+  });
+
+  it("checks a variable's default value against the page-size limit, before any SQL", async () => {
+    const { app } = createConfiguredApp(test);
+    test.resetQueries();
+    const result = await send(app, { query: 'query Big($n: Int = 500) { actors(first: $n) { edges { node { slug } } } }' });
+    expect(test.queries).toEqual([]);
+    const [error] = result.json?.errors ?? [];
+    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first', field: 'Query.actors', max: 100 });
+    expect(result.json?.data ?? null).toBeNull();
+  });
+
   it('runs the GraphiQL example query, and reports its cost in extensions when asked with X-GraphQL-Cost: 1', async () => {
     const { app } = createConfiguredApp(test);
     const plain = await send(app, { query: EXAMPLE_QUERY });

@@ -111,4 +111,30 @@ describe(`token lifecycle and private reads (${databaseLabel()})`, () => {
     const entry = await test.db.prisma.auditEntry.findFirst({ where: { targetSlug: 'audited-claim' } });
     expect(entry).toMatchObject({ writer: 'newsroom-bot', action: 'createClaim', targetType: 'Claim' });
   });
+
+  it('keeps audit entries admin-only through node(id) and nodes(ids), as through auditLog', async () => {
+    const writer = await createToken(test.db.prisma, 'node-writer', ['write']);
+    const admin = await createToken(test.db.prisma, 'node-admin', ['admin']);
+    const open = app(true);
+    await executeAs(open, writer, CREATE_CLAIM('node-audited-claim'));
+    const entry = await test.db.prisma.auditEntry.findFirstOrThrow({ where: { targetSlug: 'node-audited-claim' } });
+    const auditId = Buffer.from(`AuditEntry:${entry.id}`).toString('base64');
+    const claim = await test.db.prisma.claim.findUniqueOrThrow({ where: { slug: 'node-audited-claim' } });
+    const claimId = Buffer.from(`Claim:${claim.id}`).toString('base64');
+    const query = `query ($id: ID!, $ids: [ID!]!) {
+      node(id: $id) { id ... on AuditEntry { writer after } }
+      nodes(ids: $ids) { id ... on AuditEntry { writer } ... on Claim { slug } }
+    }`;
+    const variables = { id: auditId, ids: [claimId, auditId, claimId] };
+    for (const token of [null, writer]) {
+      const result = await executeAs(open, token, query, variables);
+      expect(result.errors).toBeUndefined();
+      expect(result.data.node).toBeNull();
+      expect(result.data.nodes).toEqual([{ id: claimId, slug: 'node-audited-claim' }, null, { id: claimId, slug: 'node-audited-claim' }]);
+    }
+    const asAdmin = await executeAs(open, admin, query, variables);
+    expect(asAdmin.errors).toBeUndefined();
+    expect(asAdmin.data.node).toMatchObject({ id: auditId, writer: 'node-writer' });
+    expect(asAdmin.data.nodes[1]).toEqual({ id: auditId, writer: 'node-writer' });
+  });
 });

@@ -10,10 +10,11 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { variablesWithDefaults } from './variables.js';
 
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
-function pageArgumentValue(node: ArgumentNode, variables: Record<string, unknown>): unknown {
+function pageArgumentValue(node: ArgumentNode, variables: Readonly<Record<string, unknown>>): unknown {
   const { value } = node;
   if (value.kind === Kind.VARIABLE) return variables[value.name.value];
   if (value.kind === Kind.INT) return Number(value.value);
@@ -21,7 +22,7 @@ function pageArgumentValue(node: ArgumentNode, variables: Record<string, unknown
 }
 
 /** Finds `first`/`last` arguments on connection fields that ask for more than `max` rows (or fewer than 0). */
-export function findPageSizeErrors(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, max: number): GraphQLError[] {
+export function findPageSizeErrors(schema: GraphQLSchema, document: DocumentNode, variables: Readonly<Record<string, unknown>>, max: number): GraphQLError[] {
   const errors: GraphQLError[] = [];
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -53,7 +54,8 @@ export function findPageSizeErrors(schema: GraphQLSchema, document: DocumentNode
 export function usePageSizeLimit(max: number): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = findPageSizeErrors(args.schema, args.document, args.variableValues ?? {}, max);
+      const variables = variablesWithDefaults(args.document, args.operationName, args.variableValues);
+      const errors = findPageSizeErrors(args.schema, args.document, variables, max);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };

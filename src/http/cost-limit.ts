@@ -1,6 +1,7 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { variablesWithDefaults } from '../graphql/variables.js';
 import { type CostModel, queryCost } from './cost.js';
 import { limitError } from './limits.js';
 import { type Allowance, clientAddress, type RateLimitStore } from './rate-limit.js';
@@ -63,7 +64,7 @@ export function useCostLimit(options: CostLimitOptions): Plugin<Context> {
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       // Even `{ __typename }` spends a point: a flood of free queries is still a flood.
-      const cost = Math.max(1, queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {}, model));
+      const cost = Math.max(1, queryCost(args.schema, args.document, args.operationName, variablesWithDefaults(args.document, args.operationName, args.variableValues), model));
       const state = currentRequest();
       if (state) state.cost = cost;
       const context = args.contextValue as RequestContext;
@@ -102,7 +103,7 @@ export function useCostLimit(options: CostLimitOptions): Plugin<Context> {
       };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? {}, model);
+      const cost = queryCost(args.schema, args.document, args.operationName, variablesWithDefaults(args.document, args.operationName, args.variableValues), model);
       if (cost > maxCost) {
         setResultAndStopExecution({ errors: [limitError('cost', `The subscription would cost ${cost} per event; the limit is ${maxCost}`, maxCost, cost)] });
       }

@@ -63,8 +63,8 @@ export const TODAYS_SERVICE: Quirks = {
   },
   emptyFilterIgnored: true,
   actorSearchFoldsWholeStrings: true,
-  pageSizeDefaultsUnchecked: true,
-  auditEntriesPublicThroughNode: true,
+  pageSizeDefaultsUnchecked: false,
+  auditEntriesPublicThroughNode: false,
 };
 
 export const DOCUMENTED: Quirks = {
