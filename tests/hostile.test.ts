@@ -269,7 +269,8 @@ const CASES: HostileCase[] = [
     },
   },
   { name: 'ingestArticle with an unpaired surrogate', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Broken' }, text: '“A \ud800 quote,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'text'], /surrogate/) },
-  { name: 'ingestArticle with U+0000 in the text', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Nul' }, text: '“A \u0000 quote,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'text'], /U\+0000/) },
+  // The input guard refuses a NUL anywhere in the variables before any resolver runs.
+  { name: 'ingestArticle with U+0000 in the text', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Nul' }, text: '“A \u0000 quote,” he said.' } }, { token: tokens.write }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /\$i\.text/ } },
   { name: 'ingestArticle without a source title or slug', request: ({ tokens }) => q(INGEST, { i: { source: {}, text: '“Fine,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'source', 'title'], /title/) },
   { name: 'ingestArticle with a SQL-ish source slug', request: ({ tokens }) => q(INGEST, { i: { source: { slug: "x'; DROP TABLE \"Claim\"; --", title: 'T' }, text: '“Fine,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'source', 'slug'], /kebab-case/) },
   { name: 'ingestArticle with a read token', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'T' }, text: '“Fine,” he said.' } }, { token: tokens.read }), refused: { status: 200, code: 'FORBIDDEN' } },
