@@ -19,6 +19,11 @@ export function createLoaders(prisma: PrismaClient) {
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    sourceTextById: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.source.findMany({ where: { id: { in: [...ids] } }, select: { id: true, text: true } });
+      const byId = new Map(rows.map((row) => [row.id, row.text]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
   };
 }
 

@@ -27,7 +27,7 @@ const ONLY = process.env.DIFF_ONLY === undefined ? undefined : Number(process.en
 const STRICT = process.env.DIFF_STRICT === '1';
 const SHOWN_FAILURES = 5;
 /** How many of the run's answers the perturbation check replays. */
-const RECORDED = 400;
+const RECORDED = 1000;
 
 let test: TestDatabase;
 let app: App;

@@ -258,7 +258,38 @@ const CASES: HostileCase[] = [
   },
   { name: 'a made-up token', request: ({ actorId }) => q(`mutation { deleteActor(id: "${actorId}") { __typename } }`, undefined, { token: 'fs_madeup' }), refused: { status: 200, code: 'UNAUTHENTICATED' } },
   { name: 'the audit log without the admin scope', request: ({ tokens }) => q('{ auditLog(first: 5) { edges { node { action } } } }', undefined, { token: tokens.write }), refused: { status: 200, code: 'FORBIDDEN' } },
+  // Ingestion (issue 10's bad-input table): refused input writes no ingestion, no draft, no audit entry
+  { name: 'ingestArticle with an empty text', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Empty' }, text: ' \n\t ' } }, { token: tokens.write }), answer: ingestRefused(['input', 'text'], /must not be empty/) },
+  {
+    name: 'ingestArticle with a text over 1 MB',
+    request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Huge' }, text: '“Quote,” he said. '.repeat(60_000) } }, { token: tokens.write }),
+    answer: (sent) => {
+      // The request limit may refuse the body before the resolver sees the text; either way, a typed refusal.
+      if (sent.status === 413) expect(sent.json?.errors?.[0]?.extensions?.code).toBeTruthy();
+      else ingestRefused(['input', 'text'], /the limit is 1048576/)(sent);
+    },
+  },
+  { name: 'ingestArticle with an unpaired surrogate', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Broken' }, text: '“A \ud800 quote,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'text'], /surrogate/) },
+  // The input guard refuses a NUL anywhere in the variables before any resolver runs.
+  { name: 'ingestArticle with U+0000 in the text', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'Nul' }, text: '“A \u0000 quote,” he said.' } }, { token: tokens.write }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /\$i\.text/ } },
+  { name: 'ingestArticle without a source title or slug', request: ({ tokens }) => q(INGEST, { i: { source: {}, text: '“Fine,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'source', 'title'], /title/) },
+  { name: 'ingestArticle with a SQL-ish source slug', request: ({ tokens }) => q(INGEST, { i: { source: { slug: "x'; DROP TABLE \"Claim\"; --", title: 'T' }, text: '“Fine,” he said.' } }, { token: tokens.write }), answer: ingestRefused(['input', 'source', 'slug'], /kebab-case/) },
+  { name: 'ingestArticle with a read token', request: ({ tokens }) => q(INGEST, { i: { source: { title: 'T' }, text: '“Fine,” he said.' } }, { token: tokens.read }), refused: { status: 200, code: 'FORBIDDEN' } },
+  { name: 'acceptDraft of a draft that does not exist', request: ({ tokens }) => q(`mutation { acceptDraft(id: "${NO_SUCH_UUID}") { __typename ... on NotFoundError { type } } }`, undefined, { token: tokens.write }), answer: data((value) => expect(value.acceptDraft).toEqual({ __typename: 'NotFoundError', type: 'IngestionDraft' })) },
+  { name: 'acceptDraft with a malformed id', request: ({ tokens }) => q(`mutation { acceptDraft(id: "1 OR 1=1") { __typename } }`, undefined, { token: tokens.write }), answer: data((value) => expect(value.acceptDraft.__typename).toBe('ValidationError')) },
+  { name: 'rejectDraft without a reason', request: ({ tokens }) => q(`mutation { rejectDraft(id: "${NO_SUCH_UUID}", reason: "   ") { __typename } }`, undefined, { token: tokens.write }), answer: data((value) => expect(value.rejectDraft.__typename).toBe('ValidationError')) },
+  { name: 'the review queue without a token', request: () => q('{ ingestions(first: 5) { totalCount } }'), refused: { status: 200, code: 'UNAUTHENTICATED' } },
+  { name: 'similarClaims with 10,000 characters', request: () => q('query ($t: String!) { similarClaims(text: $t) { score } }', { t: 'troops '.repeat(1_500) }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 5000/ } },
 ];
+
+const INGEST = 'mutation ($i: IngestArticleInput!) { ingestArticle(input: $i) { __typename ... on ValidationError { issues { path message } } } }';
+
+function ingestRefused(path: string[], message: RegExp): Check {
+  return data((value) => {
+    expect(value.ingestArticle.__typename).toBe('ValidationError');
+    expect(value.ingestArticle.issues.some((issue: { path: string[]; message: string }) => JSON.stringify(issue.path) === JSON.stringify(path) && message.test(issue.message)), JSON.stringify(value.ingestArticle.issues)).toBe(true);
+  });
+}
 
 /** SQL and regular-expression metacharacters: each must match itself (nothing here), never act. */
 const METACHARACTERS = ['%', '_', '\\', `'; DROP TABLE "Actor"; --`, '.*', '(a+)+$'];

@@ -194,4 +194,34 @@ describe(`npm run ingest (${databaseLabel()})`, { timeout: 300_000 }, () => {
       expect(formatHasQuotes).toBe(false);
     });
   }
+
+  it('--queue puts the drafts into the review queue, once, and refuses a database that has not been migrated', async () => {
+    const article = join(ROOT, 'tests/fixtures/ingest/kestrel-ferries.txt');
+    const first = run('ingest.ts', [article, '--queue', '--source-title', 'Kestrel Ferries goes electric', '--published', '2026-03-04'], seeded.env);
+    expect(first.status, first.stderr).toBe(0);
+    const queued = JSON.parse(first.stdout) as { ingestion: string; created: boolean; drafts: number };
+    expect(queued.created).toBe(true);
+    expect(queued.drafts).toBeGreaterThan(0);
+    expect(first.stderr).toMatch(new RegExp(`Queued ${queued.drafts} drafts .*\\n.*/review/${queued.ingestion}`));
+    const again = run('ingest.ts', [article, '--queue', '--source-title', 'Kestrel Ferries goes electric'], seeded.env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ingestion: queued.ingestion, created: false });
+    expect(again.stderr).toMatch(/Already in the queue, nothing written/);
+    const db = await seeded.open();
+    try {
+      expect(await db.prisma.ingestion.count()).toBe(1);
+      expect(await db.prisma.ingestionDraft.count()).toBe(queued.drafts);
+      expect(await db.prisma.source.count({ where: { title: 'Kestrel Ferries goes electric' } })).toBe(0);
+    } finally {
+      await db.close();
+    }
+    const empty = await target('queue-empty', false);
+    try {
+      const refused = run('ingest.ts', [article, '--queue', '--source-title', 'K'], empty.env);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/has not been migrated .*: run `npm run migrate`/);
+    } finally {
+      await empty.dispose();
+    }
+  });
 });

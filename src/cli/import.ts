@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify({ ok: true, ...report }, null, 2)}\n`);
     } else {
       const what = dryRun ? `Dry run of ${file} against ${database.description}: nothing was written.` : `Imported ${file} into ${database.description}.`;
-      process.stdout.write(`${what}\n\n${reportTable(report)}\n\n${seconds.toFixed(2)} s\n`);
+      const warnings = (report.warnings ?? []).map((warning) => `warning ${warning.path}: ${warning.message}`);
+      process.stdout.write(`${what}\n\n${reportTable(report)}\n\n${warnings.length > 0 ? `${warnings.join('\n')}\n\n` : ''}${seconds.toFixed(2)} s\n`);
     }
     return 0;
   } catch (error) {

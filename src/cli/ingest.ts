@@ -8,10 +8,14 @@ import { type Database, openDatabase } from '../db.js';
 import { MigrationError, migrationStatus } from '../db/migrate.js';
 import { parseIsoDate } from '../domain/dates.js';
 import { draftBundleSchema, extract, type Extraction, IngestInputError, type KnownActor, MAX_TEXT_BYTES, markDuplicates, toBundle, validateInput } from '../ingest/index.js';
+import { userInfo } from 'node:os';
+import { ValidationFailure } from '../domain/errors.js';
+import { ingestArticle } from '../write/review.js';
 import { CliError, describeDatabase, errorMessage } from './database.js';
 
 const USAGE =
-  'Usage: npm run -s ingest -- <article.txt | -> [--source-title <title>] [--publisher <name>] [--published YYYY-MM-DD] [--url <url>] [--format bundle|drafts]';
+  'Usage: npm run -s ingest -- <article.txt | -> [--source-title <title>] [--source <slug>] [--publisher <name>] [--published YYYY-MM-DD] [--url <url>] [--format bundle|drafts] [--queue]\n' +
+  '  --queue  put the drafts into the review queue (ingestArticle) instead of printing them';
 
 class UsageError extends Error {}
 
@@ -99,14 +103,56 @@ function summary(extraction: Extraction, actors: number, description: string): s
   return lines.join('\n');
 }
 
+/** `--queue`: the drafts go into the review queue through the write path, as `ingestArticle` does. */
+async function queue(
+  database: { db: Database; description: string },
+  text: string,
+  file: string,
+  options: { title: string | undefined; source: string | undefined; publisher: string | undefined; published: string | undefined; url: string | undefined },
+): Promise<number> {
+  const title = options.title ?? (options.source ? undefined : file === '-' ? 'Untitled article' : basename(file, extname(file)));
+  try {
+    const { ingestion, created } = await ingestArticle(database.db.prisma, `cli:${userInfo().username}`, {
+      source: { slug: options.source ?? null, title: title ?? null, publisher: options.publisher ?? null, url: options.url ?? null },
+      text,
+      publishedOn: options.published ?? null,
+    });
+    const counts = await database.db.prisma.ingestionDraft.groupBy({ by: ['kind'], where: { ingestionId: ingestion.id }, _count: { _all: true } });
+    const total = counts.reduce((sum, group) => sum + group._count._all, 0);
+    const byKind = counts.map((group) => `${group._count._all} ${group.kind}`).join(', ') || 'none';
+    process.stdout.write(`${JSON.stringify({ ingestion: ingestion.id, created, source: ingestion.sourceSlug, drafts: total }, null, 2)}\n`);
+    process.stderr.write(
+      `${created ? 'Queued' : 'Already in the queue, nothing written:'} ${total} drafts (${byKind}) from ${file} for source "${ingestion.sourceSlug}" in ${database.description}.\n` +
+        `Review them at /review/${ingestion.id} in the explorer, or in GraphiQL: { ingestion(id: "${ingestion.id}") { drafts(status: PENDING) { id kind text } } }\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ValidationFailure) {
+      process.stderr.write(`${file}: refused, nothing was written: ${error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let file: string;
-  let options: { title: string | undefined; publisher: string | undefined; published: string | undefined; url: string | undefined; format: 'bundle' | 'drafts' };
+  let options: {
+    title: string | undefined;
+    source: string | undefined;
+    publisher: string | undefined;
+    published: string | undefined;
+    url: string | undefined;
+    format: 'bundle' | 'drafts';
+    queue: boolean;
+  };
   try {
     const { values, positionals } = parseArgs({
       args: argv,
       options: {
         'source-title': { type: 'string' },
+        source: { type: 'string' },
+        queue: { type: 'boolean', default: false },
         publisher: { type: 'string' },
         published: { type: 'string' },
         url: { type: 'string' },
@@ -123,7 +169,15 @@ async function main(argv: string[]): Promise<number> {
     if (values.format !== 'bundle' && values.format !== 'drafts') throw new UsageError('--format must be bundle or drafts');
     if (values.published !== undefined && parseIsoDate(values.published) === undefined) throw new UsageError('--published must be a calendar date as YYYY-MM-DD');
     file = positionals[0];
-    options = { title: values['source-title'], publisher: values.publisher, published: values.published, url: values.url, format: values.format };
+    options = {
+      title: values['source-title'],
+      source: values.source,
+      publisher: values.publisher,
+      published: values.published,
+      url: values.url,
+      format: values.format,
+      queue: values.queue ?? false,
+    };
   } catch (error) {
     process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     return 2;
@@ -134,6 +188,7 @@ async function main(argv: string[]): Promise<number> {
     const text = await readText(file);
     validateInput({ text, publishedOn: options.published ?? null });
     database = await openForReading();
+    if (options.queue) return await queue(database, text, file, options);
     const actors = await knownActors(database.db);
     const drafted = extract({ text, publishedOn: options.published ?? null, actors });
     const texts = drafted.drafts.flatMap((draft) => (draft.type === 'statement' ? [draft.text] : []));

@@ -16,8 +16,8 @@ const OPERATIONS_FILE = '.vite/persisted-operations.json';
 const ASSET_PREFIX = '/assets/';
 
 /** The app's pages (web/src/app.tsx): these paths get its index.html, and the app picks the page. */
-const PAGES = ['/', '/settings'];
-const PAGE_PREFIXES = ['/actors/', '/statements/', '/claims/', '/sources/', '/graph/'];
+const PAGES = ['/', '/settings', '/review'];
+const PAGE_PREFIXES = ['/actors/', '/statements/', '/claims/', '/sources/', '/graph/', '/review/'];
 
 export const isWebAppPage = (pathname: string) => PAGES.includes(pathname) || PAGE_PREFIXES.some((prefix) => pathname.startsWith(prefix) && pathname.length > prefix.length);
 

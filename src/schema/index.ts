@@ -5,6 +5,8 @@ import './source.js';
 import './statement.js';
 import './stance.js';
 import './claim.js';
+import './similarity.js';
+import './ingestion.js';
 import './errors.js';
 import './audit.js';
 import './changes.js';

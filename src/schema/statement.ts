@@ -49,6 +49,29 @@ export const Statement = builder.prismaNode('Statement', {
   }),
 });
 
+export const QuoteRef = builder.objectRef<{ start: number; end: number; sourceId: string }>('Quote').implement({
+  description:
+    "Where the source's text quotes a statement: offsets in UTF-16 code units (as JavaScript strings count them), end exclusive. A quote split around its attribution (`\"A,\" she said, \"B.\"`) is recorded as one statement whose text joins the parts; it keeps no offsets, since no single span reads as its text (review drafts show each part).",
+  fields: (t) => ({
+    start: t.exposeInt('start'),
+    end: t.exposeInt('end'),
+    text: t.string({
+      description: "The source's text between `start` and `end`: for a DIRECT_QUOTE, exactly the statement's text.",
+      resolve: async (quote, _args, ctx) => ((await ctx.loaders.sourceTextById.load(quote.sourceId)) ?? '').slice(quote.start, quote.end),
+    }),
+  }),
+});
+
+builder.objectField(Statement, 'quote', (t) =>
+  t.field({
+    type: QuoteRef,
+    nullable: true,
+    description: "Where the source's text quotes the statement; null when the offsets are not known.",
+    resolve: (statement) =>
+      statement.quoteStart !== null && statement.quoteEnd !== null ? { start: statement.quoteStart, end: statement.quoteEnd, sourceId: statement.sourceId } : null,
+  }),
+);
+
 builder.objectField(Statement, 'responses', (t) =>
   t.connection(
     {

@@ -31,6 +31,17 @@ export interface ImportReport {
   claims: ImportCounts;
   statements: ImportCounts;
   stances: ImportCounts;
+  /** Things an editor should look at that did not stop the import, e.g. a new claim worded like a stored one. */
+  warnings?: ImportWarning[];
+}
+
+export interface ImportWarning {
+  /** JSON pointer into the bundle, e.g. /claims/3. */
+  path: string;
+  message: string;
+  /** The stored claim it resembles (null for a warning about the import as a whole). */
+  similar: string | null;
+  score: number | null;
 }
 
 export type RecordType = 'Source' | 'Actor' | 'Claim' | 'Statement';

@@ -2,7 +2,8 @@ import type { FactBundle } from '../bundle/format.js';
 import { uuid7 } from '../domain/uuid7.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { insertRows, type Row } from '../sql/write/bulk.js';
-import { type Applied, applyRecords, type ImportReport } from './apply.js';
+import { similarClaimRows } from '../sql/similarity/claims.js';
+import { type Applied, applyRecords, type ImportReport, type ImportWarning } from './apply.js';
 import { transact } from './transaction.js';
 
 export interface ImportOptions {
@@ -35,6 +36,32 @@ async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], wr
   await insertRows(tx, 'AuditEntry', entries);
 }
 
+/** A new claim this much like a stored one (trigram similarity) gets a warning. */
+export const NEAR_DUPLICATE_SCORE = 0.5;
+const MAX_CLAIMS_CHECKED = 2_000;
+
+/**
+ * Warnings for the bundle's new claims (slugs not stored yet) worded like stored ones: the import goes
+ * ahead and never merges them; an editor decides. Read before the import's transaction, so the claims
+ * compared with are the ones stored before it.
+ */
+export async function nearDuplicateWarnings(prisma: PrismaClient, bundle: FactBundle): Promise<ImportWarning[]> {
+  if (bundle.claims.length === 0) return [];
+  if (bundle.claims.length > MAX_CLAIMS_CHECKED) {
+    return [{ path: '/claims', message: `near-duplicate check skipped: over ${MAX_CLAIMS_CHECKED} claims (use similarClaims)`, similar: null, score: null }];
+  }
+  const stored = new Set((await prisma.claim.findMany({ where: { slug: { in: bundle.claims.map((claim) => claim.slug) } }, select: { slug: true } })).map((row) => row.slug));
+  const searches = bundle.claims.flatMap((claim, i) => (stored.has(claim.slug) ? [] : [{ key: String(i), text: claim.text, limit: 3 }]));
+  const rows = (await similarClaimRows(prisma, searches)).filter((row) => row.score >= NEAR_DUPLICATE_SCORE);
+  const slugs = new Map((await prisma.claim.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: { id: true, slug: true } })).map((row) => [row.id, row.slug]));
+  return rows.flatMap((row) => {
+    const similar = slugs.get(row.id);
+    const claim = bundle.claims[Number(row.key)];
+    if (!similar || !claim) return [];
+    return [{ path: `/claims/${row.key}`, message: `new claim "${claim.slug}" is worded like stored claim "${similar}" (similarity ${row.score}): imported as a separate claim`, similar, score: row.score }];
+  });
+}
+
 /**
  * Imports a validated bundle in one transaction: all or nothing, matched by slug, idempotent; run again
  * from the start when it deadlocks or loses a create race. A dry run writes everything, reports, and rolls back.
@@ -42,6 +69,7 @@ async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], wr
 export async function importRecords(prisma: PrismaClient, bundle: FactBundle, options: ImportOptions = {}): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   let created: Applied['createdStatements'] = [];
+  const warnings = await nearDuplicateWarnings(prisma, bundle);
   try {
     const report = await transact(
       prisma,
@@ -63,9 +91,9 @@ export async function importRecords(prisma: PrismaClient, bundle: FactBundle, op
         }),
       );
     }
-    return report;
+    return { ...report, warnings };
   } catch (error) {
-    if (error instanceof DryRunRollback) return error.report;
+    if (error instanceof DryRunRollback) return { ...error.report, warnings };
     throw error;
   }
 }

@@ -730,6 +730,8 @@ export class QueryGenerator {
         ] as const)();
       case 'Query.reviews.scale':
         return this.random.chance(0.9) ? this.random.pick(this.catalog.scales) : 'no-such-scale';
+      case 'Claim.similar.first':
+        return this.random.pick([1, 2, 3, 10, 50, 0, 51]);
       default:
         break;
     }

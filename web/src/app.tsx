@@ -7,6 +7,7 @@ import { ActorPage } from './pages/actor';
 import { ClaimPage } from './pages/claim';
 import { GraphPage } from './pages/graph';
 import { NotFoundPage } from './pages/not-found';
+import { ReviewIngestionPage, ReviewQueuePage } from './pages/review';
 import { SearchPage } from './pages/search';
 import { SettingsPage } from './pages/settings';
 import { SourcePage } from './pages/source';
@@ -27,6 +28,8 @@ function Pages() {
       <Route path="/sources/:slug" element={<SourcePage />} />
       <Route path="/graph/:scope/:slug" element={<GraphPage />} />
       <Route path="/settings" element={<SettingsPage />} />
+      <Route path="/review" element={<ReviewQueuePage />} />
+      <Route path="/review/:id" element={<ReviewIngestionPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
@@ -63,6 +66,9 @@ function Layout() {
               <NavLink to="/" end>
                 Search
               </NavLink>
+            </li>
+            <li>
+              <NavLink to="/review">Review</NavLink>
             </li>
             <li>
               <NavLink to="/settings">{token ? 'Token set' : 'Token'}</NavLink>

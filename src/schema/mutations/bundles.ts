@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { requireScope } from '../../context.js';
 import { exportBundle, SelectionError } from '../../bundle/export.js';
 import { BundleError, type ImportCounts, type ImportReport, importBundle } from '../../bundle/import.js';
+import type { ImportWarning } from '../../write/apply.js';
 import { claimsAsJsonLd } from '../../bundle/jsonld.js';
 import { NotFound, ValidationFailure } from '../../domain/errors.js';
 import { WRITE_ERRORS } from '../errors.js';
@@ -16,6 +17,16 @@ const ImportCountsRef = builder.objectRef<ImportCounts>('ImportCounts').implemen
   }),
 });
 
+const ImportWarningRef = builder.objectRef<ImportWarning>('ImportWarning').implement({
+  description: 'Something an editor should look at that did not stop the import.',
+  fields: (t) => ({
+    path: t.exposeString('path', { description: 'JSON pointer into the bundle, e.g. /claims/3.' }),
+    message: t.exposeString('message'),
+    similar: t.exposeString('similar', { nullable: true, description: 'Slug of the stored claim the new one is worded like.' }),
+    score: t.exposeFloat('score', { nullable: true, description: 'Trigram similarity, 0..1.' }),
+  }),
+});
+
 const ImportReportRef = builder.objectRef<ImportReport>('ImportReport').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written: the counts say what would have happened.' }),
@@ -25,6 +36,11 @@ const ImportReportRef = builder.objectRef<ImportReport>('ImportReport').implemen
     claims: t.field({ type: ImportCountsRef, resolve: (report) => report.claims }),
     statements: t.field({ type: ImportCountsRef, resolve: (report) => report.statements }),
     stances: t.field({ type: ImportCountsRef, resolve: (report) => report.stances }),
+    warnings: t.field({
+      type: [ImportWarningRef],
+      description: 'New claims worded like stored ones (trigram similarity at least 0.5): imported as they are, never merged.',
+      resolve: (report) => report.warnings ?? [],
+    }),
   }),
 });
 

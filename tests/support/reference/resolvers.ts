@@ -205,6 +205,49 @@ function statementsFilter(args: Args, context: ReferenceContext): Statement[] {
   );
 }
 
+/**
+ * pg_trgm's trigrams, written out (its documented rules): lower-case, words are runs of alphanumerics,
+ * each padded with two spaces in front and one behind, the set of every three-character window.
+ */
+function trigrams(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) found.add(padded.slice(i, i + 3));
+  }
+  return found;
+}
+
+/** similarity(): shared trigrams over all trigrams of either, computed in float4 as pg_trgm does. */
+function trigramSimilarity(a: string, b: string): number {
+  const left = trigrams(a);
+  const right = trigrams(b);
+  if (left.size === 0 || right.size === 0) return 0;
+  let shared = 0;
+  for (const trigram of left) if (right.has(trigram)) shared += 1;
+  return Math.fround(shared / (left.size + right.size - shared));
+}
+
+/** round(float4::numeric, 3): the float4 printed with 6 significant digits, then rounded half away from zero. */
+const roundScore = (score: number) => Math.floor(Number(score.toPrecision(6)) * 1000 + 0.5 + 1e-7) / 1000;
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Claim.similar: documented as trigram similarity at least 0.3, best first, ties by record order, the claim itself left out. */
+function similarClaims(claim: Claim, args: Args, context: ReferenceContext) {
+  const first = typeof args.first === 'number' ? args.first : 10;
+  if (first < 1 || first > 50) throw badInput(`Invalid argument first: must be ${first < 1 ? 'at least 1' : 'at most 50'}`);
+  const others = context.data.claims.filter((other) => other.id !== claim.id);
+  // Which non-ASCII characters are letters depends on the server's locale (lc_ctype): not predictable here.
+  if (NON_ASCII.test(claim.text) || others.some((other) => NON_ASCII.test(other.text))) context.unpredictable.push('Claim.similar over non-ASCII text (locale-dependent trigrams)');
+  return others
+    .map((other) => ({ claim: other, raw: trigramSimilarity(other.text, claim.text) }))
+    .filter((entry) => entry.raw >= Math.fround(0.3))
+    .map((entry) => ({ claim: typed('Claim', entry.claim), score: roundScore(entry.raw) }))
+    .sort((a, b) => b.score - a.score || byId(a.claim, b.claim))
+    .slice(0, first);
+}
+
 /** Field resolvers by type. Fields not here are read from the row as they are (see PLAIN_FIELDS). */
 export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Query: {
@@ -353,12 +396,18 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
         .map((row) => typed('Stance', row)),
     ),
     retracted: on<Statement>((statement) => statement.retractedAt !== null),
+    quote: on<Statement>((statement, _args, { data }) =>
+      statement.quoteStart !== null && statement.quoteEnd !== null
+        ? { start: statement.quoteStart, end: statement.quoteEnd, text: (data.sourceById.get(statement.sourceId)?.text ?? '').slice(statement.quoteStart, statement.quoteEnd) }
+        : null,
+    ),
     retraction: on<Statement>((statement) =>
       statement.retractedAt ? { at: statement.retractedAt, by: statement.retractedBy ?? '', reason: statement.retractionReason ?? '' } : null,
     ),
   },
   Claim: {
     id: on<Claim>((claim) => globalId('Claim', claim.id)),
+    similar: on<Claim>((claim, args, context) => similarClaims(claim, args, context)),
     status: on<Claim>((claim, _args, { data, perturbation }) => claimStatus(claim, data, perturbation)),
     source: on<Claim>((claim, _args, { data }) => {
       const source = claim.sourceId ? data.sourceById.get(claim.sourceId) : undefined;
@@ -423,7 +472,9 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
 export const PLAIN_FIELDS: Record<string, readonly string[]> = {
   Actor: ['slug', 'name', 'kind', 'aliases', 'description', 'wikidataId', 'createdAt', 'updatedAt'],
   Affiliation: ['role', 'from', 'until'],
-  Source: ['slug', 'title', 'url', 'publisher', 'publishedOn', 'createdAt', 'updatedAt'],
+  Source: ['slug', 'title', 'url', 'publisher', 'publishedOn', 'text', 'textSha256', 'createdAt', 'updatedAt'],
+  Quote: ['start', 'end', 'text'],
+  ScoredClaim: ['claim', 'score'],
   Statement: ['slug', 'text', 'kind', 'saidOn', 'venue', 'responseKind', 'createdAt', 'updatedAt'],
   Claim: ['slug', 'text', 'topics', 'createdAt', 'updatedAt'],
   Stance: ['position', 'createdAt', 'updatedAt'],

@@ -5,6 +5,7 @@ import { SpeakerLinks } from '../components/actor-link';
 import { Conversation, ConversationTurn } from '../components/conversation';
 import { LiveStatus } from '../components/live-status';
 import { QueryState } from '../components/query-state';
+import { SourceText } from '../components/source-text';
 import { StanceList } from '../components/stance-list';
 import { graphql } from '../gql';
 import type { ResponseKind } from '../gql/graphql';
@@ -59,6 +60,7 @@ const StatementPageQuery = graphql(`
       stances {
         ...StanceList_stance
       }
+      ...SourceText_statement
     }
   }
 `);
@@ -107,8 +109,6 @@ export function StatementPage() {
           ) : null}
         </figcaption>
       </figure>
-      {/* Once Source.text and Statement.quote { start end } exist, the source text with this quote highlighted
-          goes here: a component with its own fragment on Statement, spread into StatementPage. */}
       {statement.retraction ? (
         <div className="notice" role="note">
           Retracted on {formatDate(statement.retraction.at.slice(0, 10))} by {statement.retraction.by}: {statement.retraction.reason}. Its stances no longer count toward the claims’ status.
@@ -149,6 +149,8 @@ export function StatementPage() {
         <h2 id="stances">Stances</h2>
         {statement.stances.length ? <StanceList stances={statement.stances} /> : <p className="muted">It takes no position on a recorded claim.</p>}
       </section>
+
+      <SourceText statement={statement} />
     </article>
   );
 }
