@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db.js';
 import { ReadRouter } from './db/read-routing.js';
 import { applyMigrations } from './db/migrate.js';
+import { pingDatabase } from './sql/health/ping.js';
 import { copyTemplateInto } from './db/template.js';
 import { graphiqlBundle } from './graphiql.js';
 import { type StartedHardening, startHardening } from './http/hardening.js';
@@ -148,7 +149,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     webApp: true,
     checkDatabase: async () => {
       if (draining) throw new Error('shutting down');
-      await db.prisma.$queryRaw`SELECT 1`;
+      await pingDatabase(db.prisma);
     },
     integration,
     hardening: hardening.options,
