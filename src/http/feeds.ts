@@ -4,20 +4,14 @@ import { renderFeed } from '../feeds/atom.js';
 import { FEED_PATHS, loadFeed, parseFeedQuery } from '../feeds/feeds.js';
 import { RequestError } from '../reconcile/errors.js';
 import { checkReadAccess, failureResponse, openCors, type ReadEndpointOptions } from './reconcile.js';
+import { matchesETag } from './static-assets.js';
 
 const isFeedPath = (path: string) => path === '/feeds' || path.startsWith('/feeds/');
-
-/** Whether `If-None-Match` names this ETag (weak comparison, as RFC 9110 prescribes for it). */
-function matchesEtag(header: string, etag: string): boolean {
-  if (header.trim() === '*') return true;
-  const strip = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => strip(tag) === strip(etag));
-}
 
 /** If-None-Match wins; If-Modified-Since counts only without it (RFC 9110 §13.2.2). */
 function notModified(request: Request, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = request.headers.get('if-none-match');
-  if (ifNoneMatch !== null) return matchesEtag(ifNoneMatch, etag);
+  if (ifNoneMatch !== null) return matchesETag(ifNoneMatch, etag);
   const ifModifiedSince = request.headers.get('if-modified-since');
   if (ifModifiedSince === null) return false;
   const since = Date.parse(ifModifiedSince);
