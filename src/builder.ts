@@ -39,7 +39,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
  */
 const ADMIN_ONLY_NODE_TYPES = new Set(['AuditEntry']);
 
-async function mayReadNode(context: Context, typename: string): Promise<boolean> {
+export async function mayReadNode(context: Context, typename: string): Promise<boolean> {
   if (!ADMIN_ONLY_NODE_TYPES.has(typename)) return true;
   const principal = await context.principal();
   return principal?.scopes.has('admin') ?? false;

@@ -1,6 +1,6 @@
 import { typeBrandKey } from '@pothos/core';
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
-import { decodeGlobalId } from '../../builder.js';
+import { decodeGlobalId, mayReadNode } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { type Finisher, knownArgs, Planner } from './compiler.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
@@ -34,14 +34,6 @@ function idOf(globalId: unknown, model?: string): { model: string; id: string } 
     return model && decoded.typename !== model ? null : { model: decoded.typename, id: decoded.id };
   } catch {
     return null;
-  }
-}
-
-async function isAdmin(ctx: Context): Promise<boolean> {
-  try {
-    return (await ctx.principal())?.scopes.has('admin') ?? false;
-  } catch {
-    return false;
   }
 }
 
@@ -106,7 +98,7 @@ const lookupBySlug =
     return found;
   };
 
-/** Global IDs to lookups: FALLBACK when one is malformed (the resolver reports INVALID_ID) or names an audit entry an admin may read. */
+/** Global IDs to lookups: FALLBACK when one is malformed (the resolver reports INVALID_ID) or names a type the compiler has no SQL for. */
 async function nodeLookups(ids: unknown[], ctx: Context): Promise<(Lookup | null)[] | typeof FALLBACK> {
   const lookups: (Lookup | null)[] = [];
   for (const id of ids) {
@@ -116,12 +108,10 @@ async function nodeLookups(ids: unknown[], ctx: Context): Promise<(Lookup | null
     } catch {
       return FALLBACK;
     }
-    if (decoded.typename === 'AuditEntry') {
-      // Audit entries are the admin's: to anyone else, node(id) of one is null, as if there were none.
-      if (await isAdmin(ctx)) return FALLBACK;
-      lookups.push(null);
-    } else if (NODE_MODELS.has(decoded.typename)) lookups.push({ model: decoded.typename as Model, column: 'id', value: decoded.id });
-    // A node type the compiler has no SQL for (a Review, say): its own resolver loads it.
+    // The same rule as the node fields' own resolvers (audit entries are the admin's): null, as if there were none.
+    if (!(await mayReadNode(ctx, decoded.typename))) lookups.push(null);
+    else if (NODE_MODELS.has(decoded.typename)) lookups.push({ model: decoded.typename as Model, column: 'id', value: decoded.id });
+    // A node type the compiler has no SQL for (an audit entry an admin may read, a Review): its own resolver loads it.
     else return FALLBACK;
   }
   return lookups;
