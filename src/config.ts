@@ -138,6 +138,7 @@ const environment = z.object({
   DATABASE_READ_CHECK_MS: integer('DATABASE_READ_CHECK_MS', 1_000, 50, 600_000),
   WEBHOOKS: flag('WEBHOOKS', true),
   WEBHOOK_POLL_MS: integer('WEBHOOK_POLL_MS', 1_000, 10, 600_000),
+  WEBHOOK_IDLE_POLL_MS: integer('WEBHOOK_IDLE_POLL_MS', 30_000, 10, 3_600_000),
   WEBHOOK_TIMEOUT_MS: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   WEBHOOK_MAX_ATTEMPTS: integer('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
   WEBHOOK_BACKOFF_BASE_MS: integer('WEBHOOK_BACKOFF_BASE_MS', 5_000, 1, 3_600_000),
@@ -219,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readReplicas: { urls: values.DATABASE_READ_URLS, checkMs: values.DATABASE_READ_CHECK_MS },
     redisUrl: values.REDIS_URL,
     webhooks: values.WEBHOOKS
-      ? { pollMs: values.WEBHOOK_POLL_MS, timeoutMs: values.WEBHOOK_TIMEOUT_MS, maxAttempts: values.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS }
+      ? { pollMs: values.WEBHOOK_POLL_MS, idlePollMs: values.WEBHOOK_IDLE_POLL_MS, timeoutMs: values.WEBHOOK_TIMEOUT_MS, maxAttempts: values.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS }
       : null,
     hardening: {
       limits: {

@@ -183,6 +183,43 @@ describe(`webhooks (${databaseLabel()})`, () => {
     expect(await test.db.prisma.webhookDelivery.count()).toBe(0);
   });
 
+  it('leaves the database alone while no webhook is active, and starts at once when one is registered', async () => {
+    // Counts the worker's look for active webhooks; everything else goes to the real client.
+    let looks = 0;
+    let onLook = () => {};
+    const webhook = new Proxy(test.db.prisma.webhook, {
+      get(target, key, receiverObject) {
+        if (key !== 'findMany') return Reflect.get(target, key, receiverObject);
+        return (...args: Parameters<typeof target.findMany>) => {
+          looks++;
+          onLook();
+          return target.findMany(...args);
+        };
+      },
+    });
+    const prisma = new Proxy(test.db.prisma, { get: (target, key, receiverObject) => (key === 'webhook' ? webhook : Reflect.get(target, key, receiverObject)) });
+    const nextLook = (what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
+        onLook = () => {
+          clearTimeout(timeout);
+          onLook = () => {};
+          resolve();
+        };
+      });
+    const first = nextLook("the worker's first round");
+    const started = startWebhookWorker({ prisma, logger, settings: { ...FAST, pollMs: 10, idlePollMs: 600_000 } });
+    workers.push(started);
+    await first;
+    // At pollMs 10 a busy worker would look dozens of times in this while; an idle one waits idlePollMs.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(looks).toBe(1);
+    const woken = nextLook('the round a new webhook starts');
+    await register({ name: 'wakes', url: 'http://127.0.0.1:9/hook' });
+    await woken;
+    expect(looks).toBe(2);
+  });
+
   it('delivers each matching change after commit, signed, through a receiver that fails, times out and recovers', async () => {
     let secret = '';
     const hook = await receiver(() => secret);
@@ -268,7 +305,7 @@ describe.skipIf(!usingPostgres())('webhooks with two service instances (PostgreS
     const env = {
       NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: test.url ?? '', DATABASE_POOL_MAX: '6', DATABASE_CONNECT_TIMEOUT_MS: '20000',
       MIGRATE_ON_START: 'false', SEED_ON_START: 'never', BOOTSTRAP_ADMIN_TOKEN: 'never', RATE_LIMIT_COST_PER_MINUTE: '0',
-      WEBHOOK_POLL_MS: '50', KEEP_ALIVE_TIMEOUT_MS: '120000', REQUEST_TIMEOUT_MS: '120000', WEBHOOK_TIMEOUT_MS: '30000', WEBHOOK_BACKOFF_BASE_MS: '20',
+      WEBHOOK_POLL_MS: '50', WEBHOOK_IDLE_POLL_MS: '50', KEEP_ALIVE_TIMEOUT_MS: '120000', REQUEST_TIMEOUT_MS: '120000', WEBHOOK_TIMEOUT_MS: '30000', WEBHOOK_BACKOFF_BASE_MS: '20',
     };
     services.push(await startService(loadConfig(env), logger), await startService(loadConfig(env), logger));
     const admin = await createToken(test.db.prisma, 'two-admin', ['admin']);

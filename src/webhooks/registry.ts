@@ -5,6 +5,13 @@ import type { PrismaClient, Webhook } from '../generated/prisma/client.js';
 import { changeFeedHead } from '../sql/changes/read.js';
 import { audit, write } from '../write/transaction.js';
 
+/**
+ * Fired in this process after a webhook is created or resumed, so this instance's worker, idle while there
+ * were no active webhooks, starts at once instead of at its next idle poll.
+ */
+export const webhooksActivated = new EventTarget();
+const announceActive = () => webhooksActivated.dispatchEvent(new Event('active'));
+
 export const RECORD_TYPES = ['Actor', 'Affiliation', 'Source', 'Claim', 'Statement', 'Stance'] as const;
 
 export interface WebhookInput {
@@ -90,18 +97,21 @@ export async function createWebhook(prisma: PrismaClient, writer: string, input:
     await audit(tx, writer, { action: 'createWebhook', targetType: 'Webhook', targetId: created.id, targetSlug: created.name, after: describeWebhook(created) });
     return created;
   });
+  announceActive();
   return { webhook, secret };
 }
 
 /** Pauses (false) or resumes (true) deliveries; a resumed webhook goes on from where it stopped, nothing is skipped. */
 export async function setWebhookActive(prisma: PrismaClient, writer: string, name: string, active: boolean): Promise<Webhook> {
-  return write(prisma, async (tx) => {
+  const updated = await write(prisma, async (tx) => {
     const before = await tx.webhook.findUnique({ where: { name } });
     if (!before) throw new NotFound('Webhook', name);
     const after = await tx.webhook.update({ where: { id: before.id }, data: { active } });
     await audit(tx, writer, { action: 'setWebhookActive', targetType: 'Webhook', targetId: before.id, targetSlug: name, before: describeWebhook(before), after: describeWebhook(after) });
     return after;
   });
+  if (updated.active) announceActive();
+  return updated;
 }
 
 /** Deletes a webhook and its pending deliveries. */

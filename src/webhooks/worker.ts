@@ -5,14 +5,21 @@ import type { Prisma, PrismaClient, Webhook } from '../generated/prisma/client.j
 import type { Logger } from '../logger.js';
 import { type ClaimedDelivery, claimDueDeliveries, tryLockWebhookFanOut } from '../sql/webhooks/deliveries.js';
 import { transact } from '../write/transaction.js';
+import { webhooksActivated } from './registry.js';
 
 export const SIGNATURE_HEADER = 'x-fact-signature';
 export const DELIVERY_HEADER = 'x-fact-delivery';
 export const EVENT_HEADER = 'x-fact-event';
 
 export interface WebhookSettings {
-  /** How often an instance looks for new changes and due deliveries. */
+  /** How often an instance looks for new changes and due deliveries while some webhook is active. */
   pollMs: number;
+  /**
+   * How often it looks for an active webhook while there is none, so an idle service does not query its
+   * database every second. A webhook created or resumed through this instance wakes it at once; one made
+   * through another instance is picked up within this time (its deliveries start from its creation either way).
+   */
+  idlePollMs: number;
   /** A delivery that has not answered by then has failed. */
   timeoutMs: number;
   /** After this many failed attempts a delivery is given up (FAILED). */
@@ -22,7 +29,7 @@ export interface WebhookSettings {
   backoffCapMs: number;
 }
 
-export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { pollMs: 1_000, timeoutMs: 10_000, maxAttempts: 10, backoffBaseMs: 5_000, backoffCapMs: 3_600_000 };
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { pollMs: 1_000, idlePollMs: 30_000, timeoutMs: 10_000, maxAttempts: 10, backoffBaseMs: 5_000, backoffCapMs: 3_600_000 };
 
 const NODE_TYPES = new Set(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim']);
 const FAN_OUT_PAGE = 200;
@@ -99,6 +106,9 @@ export function startWebhookWorker(options: {
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  /** No active webhook at the last round: wait idlePollMs, not pollMs. The first round comes after pollMs. */
+  let idle = false;
+  let woken = false;
 
   async function fanOut(webhookId: string): Promise<void> {
     for (let round = 0; round < FAN_OUT_PAGES_PER_ROUND; round++) {
@@ -205,7 +215,8 @@ export function startWebhookWorker(options: {
 
   async function tick(): Promise<void> {
     const active = await prisma.webhook.findMany({ where: { active: true }, select: { id: true }, orderBy: { id: 'asc' } });
-    if (active.length === 0) return;
+    idle = active.length === 0;
+    if (idle) return;
     for (const { id } of active) await fanOut(id);
     await deliverDue();
   }
@@ -219,17 +230,33 @@ export function startWebhookWorker(options: {
 
   const schedule = () => {
     if (closed) return;
+    const delay = idle && !woken ? settings.idlePollMs : settings.pollMs;
+    woken = false;
     timer = setTimeout(() => {
+      timer = undefined;
       void guardedTick().then(schedule);
-    }, settings.pollMs);
+    }, delay);
     timer.unref();
   };
+  const wake = () => {
+    if (closed) return;
+    if (timer === undefined) {
+      // A round is running: the next one comes after the busy interval.
+      woken = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = undefined;
+    void guardedTick().then(schedule);
+  };
+  webhooksActivated.addEventListener('active', wake);
   schedule();
 
   return {
     tick: guardedTick,
     async close() {
       closed = true;
+      webhooksActivated.removeEventListener('active', wake);
       clearTimeout(timer);
       await running;
     },
