@@ -272,10 +272,18 @@ describe.skipIf(!available)('the explorer in Chromium (PERSISTED_OPERATIONS=only
         await page.goto(`${origin}/`);
         const search = page.getByLabel('Search actors, statements and claims');
         await visible(search, 'the search box');
-        await search.pressSequentially(speaker.split(' ')[0] ?? speaker, { delay: 30 });
+        const query = speaker.split(' ')[0] ?? speaker;
+        await search.pressSequentially(query, { delay: 30 });
+        // On a busy machine a pause between two keys can outlast the app's typing pause, which commits a prefix
+        // ("Volodym") to the address first: wait for the whole word there, then for its results.
+        await page
+          .waitForFunction((q) => new URL(location.href).searchParams.get('q') === q, query, { timeout: PAGE_READY_MS })
+          .catch((error: unknown) => {
+            throw new Error(`the address did not carry q=${query} within ${PAGE_READY_MS} ms (it has ${page.url()}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          });
         const actorLink = page.getByRole('region', { name: /^Actors/ }).getByRole('link', { name: speaker, exact: true });
         await visible(actorLink, `the actor "${speaker}" among the search results`);
-        expect(new URL(page.url()).searchParams.get('q')).toBe(speaker.split(' ')[0]);
+        expect(new URL(page.url()).searchParams.get('q')).toBe(query);
 
         await actorLink.click();
         await visible(page.getByRole('heading', { level: 1, name: speaker }), `the actor page of ${speaker}`);
