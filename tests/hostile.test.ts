@@ -584,3 +584,83 @@ describe(`hostile input to verdicts, ClaimReview import and topics (${databaseLa
     });
   }
 });
+
+// ---- Positions and position changes (issue 12): bad input gets a typed error or an empty list, never a scan of everything.
+
+const POSITIONS_OF = (claim: string, extra = '') => `query ($c: String!) { actor(slug: "china") { positions(claim: $c${extra}) { totalCount edges { node { position } } } } }`;
+const CHANGES_OF = '{ positionChanges(actor: $a, claim: $c) { totalCount edges { node { from to } } } }';
+const CHANGES_QUERY = `query ($a: String, $c: String) ${CHANGES_OF}`;
+const emptyOrInvalid = (field: 'positionChanges' | 'positions'): Check => (sent) => {
+  expect(sent.status, sent.text.slice(0, 300)).toBe(200);
+  const errors = sent.json?.errors ?? [];
+  if (errors.length > 0) for (const error of errors) expect(error.extensions?.code).toBe('INVALID_ID');
+  else expect(field === 'positions' ? sent.json?.data?.actor.positions.totalCount : sent.json?.data?.positionChanges.totalCount).toBe(0);
+};
+
+const POSITION_CASES: HostileCase[] = [
+  { name: 'positionChanges with neither actor nor claim', request: () => q('{ positionChanges { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /needs `actor`, `claim` or both/ } },
+  { name: 'positionChanges with both filters null', request: () => q(CHANGES_QUERY, { a: null, c: null }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'positionChanges(since:) not a date', request: () => q('{ positionChanges(actor: "china", since: "yesterday") { totalCount } }'), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'positionChanges(since:) 30 February', request: () => q('query ($s: Date) { positionChanges(actor: "china", since: $s) { totalCount } }', { s: '2024-02-30' }), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'positionChanges(since:) a number', request: () => q('query ($s: Date) { positionChanges(actor: "china", since: $s) { totalCount } }', { s: 20240101 }), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'positionChanges(first: 1000)', request: () => q('{ positionChanges(actor: "china", first: 1000) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 100/ } },
+  { name: 'positionChanges(last: -1)', request: () => q('{ positionChanges(actor: "china", last: -1) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'positionChanges with a garbage cursor', request: () => q('{ positionChanges(actor: "china", after: "garbage!!") { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /not a cursor from this service/ } },
+  { name: 'positionChanges with a cursor of no row', request: () => q(`{ positionChanges(actor: "china", after: "${b64(`GPC:S:${NO_SUCH_UUID}`)}") { edges { node { from } } } }`), answer: data((value) => expect(value.positionChanges.edges).toEqual([])) },
+  { name: 'positionChanges with an actor ID as the claim', request: ({ actorId }) => q(CHANGES_QUERY, { c: actorId }), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'positionChanges with a forged actor ID', request: () => q(CHANGES_QUERY, { a: b64(`Actor:' OR 1=1; --`) }), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'positionChanges of an actor that does not exist', request: () => q(CHANGES_QUERY, { a: 'no-such-actor' }), answer: data((value) => expect(value.positionChanges).toEqual({ totalCount: 0, edges: [] })) },
+  { name: 'positionChanges of an ID that names no actor', request: () => q(CHANGES_QUERY, { a: b64(`Actor:${NO_SUCH_UUID}`) }), answer: data((value) => expect(value.positionChanges.totalCount).toBe(0)) },
+  { name: 'positionChanges of the empty slug', request: () => q(CHANGES_QUERY, { a: '' }), answer: data((value) => expect(value.positionChanges.totalCount).toBe(0)) },
+  { name: 'positionChanges of a 100 kB slug', request: () => q(CHANGES_QUERY, { a: 'a'.repeat(100_000) }), answer: data((value) => expect(value.positionChanges.totalCount).toBe(0)) },
+  {
+    name: 'positionChanges with pages inside pages under 15 aliases',
+    request: () => q(`{ ${Array.from({ length: 15 }, (_, i) => `c${i}: positionChanges(actor: "china", first: 100) { edges { node { actor { statements(first: 20) { edges { node { slug } } } } } } }`).join(' ')} }`),
+    refused: { status: 400, code: LIMIT, message: /would cost/ },
+  },
+  { name: 'Actor.positions(first: 101)', request: () => q(POSITIONS_OF('$c', ', first: 101'), { c: 'nk-troops-kursk-8000' }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 100/ } },
+  { name: 'Actor.positions with a statement ID as the claim', request: ({ statementId }) => q(POSITIONS_OF('$c'), { c: statementId }), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'Actor.positions with a claim ID that is not a UUID', request: () => q(POSITIONS_OF('$c'), { c: b64('Claim:1 OR 1=1') }), refused: { status: 200, code: 'INVALID_ID' } },
+  { name: 'Actor.positions with a NUL in the claim', request: () => q(POSITIONS_OF('$c'), { c: 'nk\u0000troops' }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  ...METACHARACTERS.flatMap((value): HostileCase[] => [
+    { name: `${JSON.stringify(value)} in Actor.positions(claim:)`, request: () => q(POSITIONS_OF('$c'), { c: value }), answer: emptyOrInvalid('positions') },
+    { name: `${JSON.stringify(value)} in positionChanges(actor:)`, request: () => q(CHANGES_QUERY, { a: value }), answer: emptyOrInvalid('positionChanges') },
+  ]),
+];
+
+describe(`hostile input to positions and position changes (${databaseLabel()}): ${POSITION_CASES.length} cases`, () => {
+  let test: TestDatabase;
+  let app: App;
+  let world: World;
+  let before: string;
+
+  beforeAll(async () => {
+    test = await createTestDatabase('hostile-positions');
+    await seed(test.db.prisma);
+    const tokens = await createTokens(test);
+    ({ app } = createConfiguredApp(test));
+    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
+    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
+    before = await fingerprint(test);
+  });
+  afterAll(() => test?.close());
+
+  for (const hostile of POSITION_CASES) {
+    it(hostile.name, async () => {
+      const sent = await sendWithin(app, hostile.request(world));
+      const shown = sent.text.slice(0, 500);
+      expect(sent.status, shown).toBeLessThan(500);
+      if (hostile.refused) {
+        expect(sent.status, shown).toBe(hostile.refused.status);
+        expect(sent.json?.errors?.length, shown).toBeGreaterThan(0);
+        for (const error of sent.json?.errors ?? []) {
+          expect([hostile.refused.code].flat(), shown).toContain(error.extensions?.code);
+          if (hostile.refused.message) expect(error.message).toMatch(hostile.refused.message);
+        }
+      }
+      hostile.answer?.(sent);
+      for (const leak of LEAKS) expect(sent.text, `leaks ${leak}`).not.toMatch(leak);
+      expect(await fingerprint(test), 'a row changed').toBe(before);
+    });
+  }
+});

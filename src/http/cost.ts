@@ -41,6 +41,8 @@ export const DEFAULT_COST_MODEL: CostModel = {
     'Query.exportBundle': 500,
     'Query.claimsJsonLd': 200,
     'Mutation.importBundle': 500,
+    // Computes the whole history of the actor (or claim) it is given to find the changes, whatever the page size.
+    'Query.positionChanges': 25,
   },
 };
 

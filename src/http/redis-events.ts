@@ -1,9 +1,7 @@
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import type { Events, StatementRecordedEvent } from '../events.js';
+import type { EventMap, Events } from '../events.js';
 import type { Logger } from '../logger.js';
-
-type EventMap = { statementRecorded: [StatementRecordedEvent] };
 
 const CHANNEL_PREFIX = 'fact-service:';
 

@@ -18,6 +18,7 @@ import './mutations/statements.js';
 import './mutations/bundles.js';
 import './mutations/claim-review.js';
 import './subscriptions.js';
+import './positions.js';
 import './federation.js';
 import { builder } from '../builder.js';
 import { installReadCompiler } from '../sql/read/install.js';

@@ -1,9 +1,10 @@
 import { builder } from '../builder.js';
 import { type Context, requireScope } from '../context.js';
 import { formatIsoDate } from '../domain/dates.js';
+import { publishPositionChanges } from '../events.js';
 import { DraftKind, DraftStatus } from '../generated/prisma/enums.js';
 import type { ActorMatch, Span, StatementDraft } from '../ingest/types.js';
-import { type Accepted, acceptDrafts, type DraftDuplicate, ingestArticle, rejectDraft } from '../write/review.js';
+import { type Accepted, type AcceptedDrafts, acceptDrafts, type DraftDuplicate, ingestArticle, rejectDraft } from '../write/review.js';
 import { Claim } from './claim.js';
 import { StatementKindEnum } from './enums.js';
 import { WRITE_ERRORS } from './errors.js';
@@ -278,11 +279,12 @@ const AcceptResultRef = builder.objectRef<{ accepted: Accepted[] }>('AcceptDraft
   }),
 });
 
-function publishAccepted(ctx: Context, accepted: Accepted[]) {
+function publishAccepted(ctx: Context, accepted: AcceptedDrafts) {
   for (const entry of accepted) {
     if (entry.type === 'Statement') ctx.events.publish('statementRecorded', { statementId: entry.id, speakerSlug: entry.speakerSlug ?? '', claimSlugs: entry.claimSlugs });
   }
-  return { accepted };
+  publishPositionChanges(ctx.events, accepted.positionChanges);
+  return { accepted: [...accepted] };
 }
 
 builder.mutationFields((t) => ({

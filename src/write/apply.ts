@@ -14,6 +14,9 @@ import { deleteRows, insertRows, type Row, updateRows } from '../sql/write/bulk.
 import { lockClaimsForStatus, lockDescendants, lockKeys, lockQuotedSources, lockRows, lockThreadRows, type ThreadRow } from '../sql/write/locks.js';
 import { stancesOf as readStances } from '../sql/write/reads.js';
 import { refreshClaimStatuses } from '../sql/write/status.js';
+import type { PositionChangedEvent } from '../events.js';
+import { changesOnClaims } from '../sql/positions/changes.js';
+import { appeared } from './positions.js';
 import { RaceLost, type Tx } from './transaction.js';
 
 export interface ImportCounts {
@@ -62,6 +65,8 @@ export interface Applied {
   changes: Change[];
   /** Statements this write created, by slug: what `statementRecorded` announces once it commits. */
   createdStatements: { id: string; slug: string }[];
+  /** Position changes the write made appear: to announce once it commits. */
+  positionChanges: PositionChangedEvent[];
   /** Slug to id, per type, of every record the bundle names. */
   ids: { sources: Map<string, string>; actors: Map<string, string>; claims: Map<string, string>; statements: Map<string, string> };
 }
@@ -613,6 +618,8 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
     changes.push({ type: 'Statement', id, slug: statement.slug, before, after });
   }
 
+  // Every claim whose stances change is locked by now and none of them has changed yet: the changes before.
+  const changesBefore = await changesOnClaims(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)));
   try {
     await insertOwn(tx, 'Statement', statementsToCreate, mode, 'statement');
   } catch (error) {
@@ -641,7 +648,8 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   await insertRows(tx, 'Stance', stancesToCreate);
   report.stances.created += stancesToCreate.length;
   await refreshClaimStatuses(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)));
-  return { report, changes, createdStatements: statementsToCreate.map((row) => ({ id: String(row.id), slug: String(row.slug) })), ids: idsBySlug };
+  const positionChanges = appeared(changesBefore, await changesOnClaims(tx, touchedClaims));
+  return { report, changes, createdStatements: statementsToCreate.map((row) => ({ id: String(row.id), slug: String(row.slug) })), positionChanges, ids: idsBySlug };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FactBundle } from '../bundle/format.js';
 import { uuid7 } from '../domain/uuid7.js';
+import type { PositionChangedEvent } from '../events.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { insertRows, type Row } from '../sql/write/bulk.js';
 import { similarClaimRows } from '../sql/similarity/claims.js';
@@ -11,8 +12,8 @@ export interface ImportOptions {
   timeoutMs?: number;
   /** Who imports: given, the import is audited (one entry for the bundle, one per record it updated). */
   writer?: string;
-  /** Told, once the import has committed (never on a dry run), of each statement it created. */
-  onCommitted?: (created: CreatedStatement[]) => void;
+  /** Told, once the import has committed (never on a dry run), of each statement it created and each position change it made appear. */
+  onCommitted?: (created: CreatedStatement[], positionChanges: PositionChangedEvent[]) => void;
 }
 
 export interface CreatedStatement {
@@ -69,6 +70,7 @@ export async function nearDuplicateWarnings(prisma: PrismaClient, bundle: FactBu
 export async function importRecords(prisma: PrismaClient, bundle: FactBundle, options: ImportOptions = {}): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   let created: Applied['createdStatements'] = [];
+  let positionChanges: PositionChangedEvent[] = [];
   const warnings = await nearDuplicateWarnings(prisma, bundle);
   try {
     const report = await transact(
@@ -78,17 +80,19 @@ export async function importRecords(prisma: PrismaClient, bundle: FactBundle, op
         if (options.writer) await auditImport(tx, options.writer, applied);
         if (dryRun) throw new DryRunRollback({ ...applied.report, dryRun: true });
         created = applied.createdStatements;
+        positionChanges = applied.positionChanges;
         return applied.report;
       },
       { timeoutMs: options.timeoutMs ?? 10 * 60_000 },
     );
-    if (options.onCommitted && created.length > 0) {
+    if (options.onCommitted && (created.length > 0 || positionChanges.length > 0)) {
       const bySlug = new Map(bundle.statements.map((statement) => [statement.slug, statement]));
       options.onCommitted(
         created.flatMap(({ id, slug }) => {
           const statement = bySlug.get(slug);
           return statement ? [{ id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim) }] : [];
         }),
+        positionChanges,
       );
     }
     return { ...report, warnings };

@@ -5,6 +5,9 @@ import { Conflict, NotFound, ValidationFailure } from '../domain/errors.js';
 import type { Actor, Affiliation, Claim, PrismaClient, Source } from '../generated/prisma/client.js';
 import { lockClaimsForStatus, lockKeys, lockRows, lockStatementsOfActor } from '../sql/write/locks.js';
 import { refreshClaimStatuses } from '../sql/write/status.js';
+import type { PositionChangedEvent } from '../events.js';
+import { changesOnClaims } from '../sql/positions/changes.js';
+import { appeared } from './positions.js';
 import { applyRecords, type RecordType } from './apply.js';
 import { loadActorEntry, loadClaimEntry, loadSourceEntry } from './entries.js';
 import { moveReviews } from './reviews.js';
@@ -93,7 +96,7 @@ export async function deleteActor(prisma: PrismaClient, writer: string, id: stri
  * locked FOR UPDATE (no statement can come to name the duplicate meanwhile), then its statements, then the
  * claims they take a stance on, whose status is recomputed last.
  */
-export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<Actor> {
+export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<{ actor: Actor; positionChanges: PositionChangedEvent[] }> {
   if (intoId === fromId) throw new ValidationFailure([{ path: ['from'], message: 'an actor cannot be merged into itself' }]);
   return write(prisma, async (tx) => {
     const locked = await lockRows(tx, 'actor', 'id', [intoId, fromId], 'UPDATE');
@@ -104,6 +107,7 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
     const [intoBefore, fromBefore] = [await loadActorEntry(tx, intoId), await loadActorEntry(tx, fromId)];
     const moved = (await lockStatementsOfActor(tx, fromId)).map((row) => row.id);
     const claimIds = await lockClaimsForStatus(tx, [], moved);
+    const changesBefore = await changesOnClaims(tx, claimIds);
     await tx.statement.updateMany({ where: { id: { in: moved }, speakerId: fromId }, data: { speakerId: intoId } });
     await tx.statement.updateMany({ where: { id: { in: moved }, onBehalfOfId: fromId }, data: { onBehalfOfId: intoId } });
     await tx.statement.updateMany({ where: { id: { in: moved }, speakerId: intoId, onBehalfOfId: intoId }, data: { onBehalfOfId: null } });
@@ -122,7 +126,7 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
       before: { into: intoBefore, from: fromBefore },
       after: await loadActorEntry(tx, intoId),
     });
-    return merged;
+    return { actor: merged, positionChanges: appeared(changesBefore, await changesOnClaims(tx, claimIds)) };
   });
 }
 

@@ -9,6 +9,7 @@ import { type Draft, extract, IngestInputError, type KnownActor, markDuplicates,
 import { UNATTRIBUTED } from '../ingest/bundle.js';
 import { similarClaimRows } from '../sql/similarity/claims.js';
 import { lockDrafts } from '../sql/write/review.js';
+import type { PositionChangedEvent } from '../events.js';
 import { applyRecords } from './apply.js';
 import { asConflict, audit, RaceLost, type Tx, write } from './transaction.js';
 
@@ -228,6 +229,9 @@ export interface Accepted {
   claimSlugs: string[];
 }
 
+/** What an accept created, and the position changes it made appear (to announce once it commits). */
+export type AcceptedDrafts = Accepted[] & { positionChanges: PositionChangedEvent[] };
+
 interface StoredBundle {
   source: BundleSource;
   actors: BundleActor[];
@@ -272,7 +276,7 @@ function checkEdits(edits: DraftEdits, path: string[]): Issue[] {
  * written then. Accepting a statement accepts the pending claim drafts it asserts; stances on claims a
  * reviewer rejected are left out.
  */
-export async function acceptDrafts(prisma: PrismaClient, writer: string, requests: readonly { id: string; edits?: DraftEdits | null }[]): Promise<Accepted[]> {
+export async function acceptDrafts(prisma: PrismaClient, writer: string, requests: readonly { id: string; edits?: DraftEdits | null }[]): Promise<AcceptedDrafts> {
   const issues: Issue[] = [];
   if (requests.length === 0) issues.push({ path: ['ids'], message: 'give at least one draft' });
   if (requests.length > 500) issues.push({ path: ['ids'], message: 'at most 500 drafts at once' });
@@ -413,7 +417,7 @@ export async function acceptDrafts(prisma: PrismaClient, writer: string, request
         after,
       });
     }
-    return accepted;
+    return Object.assign(accepted, { positionChanges: applied.positionChanges });
   });
 }
 

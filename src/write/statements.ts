@@ -8,8 +8,11 @@ import { lockClaimsForStatus, lockDescendants, lockRows } from '../sql/write/loc
 import { refreshClaimStatuses } from '../sql/write/status.js';
 import { type AncestorRow, insertStatement, lockStance, refreshStatusesAndAudit, writeStance } from '../sql/write/statements.js';
 import { cutThreadsAt } from '../sql/write/threads.js';
+import type { PositionChangedEvent } from '../events.js';
+import { changesOnClaims } from '../sql/positions/changes.js';
 import { applyRecords } from './apply.js';
 import { loadStatementEntry } from './entries.js';
+import { appeared, toEvent } from './positions.js';
 import type { Patch } from './records.js';
 import { audit, RaceLost, type Tx, validInput, write } from './transaction.js';
 
@@ -19,6 +22,8 @@ export interface Written {
   claimSlugs: string[];
   /** The statement as the write left it, read inside its transaction. */
   statement: Statement;
+  /** Position changes the write made appear: to announce once it commits. */
+  positionChanges: PositionChangedEvent[];
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
@@ -101,13 +106,13 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
     }
     if (!chainHolds(result.parent, result.ancestors)) throw new RaceLost('the thread above the parent moved');
     const { retraction: _retraction, ...stored } = statement;
-    const row = await refreshStatusesAndAudit(
+    const { statement: row, positionChanges } = await refreshStatusesAndAudit(
       tx,
       result.claims.map((claim) => claim.id),
       { id: uuid7(), writer, action: 'recordStatement', targetType: 'Statement', targetId: id, targetSlug: statement.slug, before: null, after: { ...stored, quote } },
       id,
     );
-    return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim), statement: row };
+    return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim), statement: row, positionChanges: positionChanges.map(toEvent) };
   });
 }
 
@@ -120,26 +125,33 @@ export async function updateStatement(prisma: PrismaClient, writer: string, id: 
     const applied = await applyRecords(tx, validBundle(emptyBundle({ statements: [after] })), { mode: 'upsert' });
     const stored = (applied.changes[0]?.after as BundleStatement | undefined) ?? before;
     await audit(tx, writer, { action: 'updateStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before, after: stored });
-    return { id, speakerSlug: stored.speaker, claimSlugs: stored.stances.map((stance) => stance.claim), statement: await tx.statement.findUniqueOrThrow({ where: { id } }) };
+    return {
+      id,
+      speakerSlug: stored.speaker,
+      claimSlugs: stored.stances.map((stance) => stance.claim),
+      statement: await tx.statement.findUniqueOrThrow({ where: { id } }),
+      positionChanges: applied.positionChanges,
+    };
   });
 }
 
 /** Deletes a statement for good (admin): responses to it lose their link, and every thread below it is cut. */
-export async function deleteStatement(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export async function deleteStatement(prisma: PrismaClient, writer: string, id: string): Promise<{ id: string; positionChanges: PositionChangedEvent[] }> {
   return write(prisma, async (tx) => {
     const before = await lockedEntry(tx, id, 'UPDATE');
     await lockDescendants(tx, [id]);
     const claimIds = await lockClaimsForStatus(tx, [], [id]);
+    const changesBefore = await changesOnClaims(tx, claimIds);
     await tx.statement.delete({ where: { id } });
     await cutThreadsAt(tx, id);
     await refreshClaimStatuses(tx, claimIds);
     await audit(tx, writer, { action: 'deleteStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before });
-    return id;
+    return { id, positionChanges: appeared(changesBefore, await changesOnClaims(tx, claimIds)) };
   });
 }
 
 /** Retraction keeps the record, marks who retracted it, when and why, and takes its stances out of claim status. */
-export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<Statement> {
+export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<{ statement: Statement; positionChanges: PositionChangedEvent[] }> {
   const trimmed = reason.trim();
   if (!trimmed || trimmed.length > 2_000) {
     throw new ValidationFailure([{ path: ['reason'], message: trimmed ? 'must be at most 2000 characters' : 'must say why the statement is retracted' }]);
@@ -148,6 +160,7 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
     const before = await lockedEntry(tx, id, 'NO KEY UPDATE');
     if (before.retraction) throw new ValidationFailure([{ path: ['id'], message: 'the statement is already retracted' }]);
     const claimIds = await lockClaimsForStatus(tx, [], [id]);
+    const changesBefore = await changesOnClaims(tx, claimIds);
     const now = new Date();
     const row = await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
     await refreshClaimStatuses(tx, claimIds);
@@ -159,7 +172,7 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
       before: { retracted: false },
       after: { retracted: true, at: now.toISOString(), by: writer, reason: trimmed },
     });
-    return row;
+    return { statement: row, positionChanges: appeared(changesBefore, await changesOnClaims(tx, claimIds)) };
   });
 }
 
@@ -184,7 +197,7 @@ async function changeStance(prisma: PrismaClient, writer: string, statementId: s
       action: position === null ? 'removeStance' : 'setStance',
     });
     if (position === null && result.before === null) throw new NotFound('Stance', `${locked.statement} on ${claimSlug}`);
-    return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims, statement: result.statement };
+    return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims, statement: result.statement, positionChanges: result.positionChanges.map(toEvent) };
   });
 }
 

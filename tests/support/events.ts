@@ -1,5 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
-import type { StatementRecordedEvent } from '../../src/events.js';
+import type { EventMap } from '../../src/events.js';
 
 /** Events whose subscribers can be awaited, so a test writes only once a subscription listens. */
 export function observedEvents() {
@@ -11,7 +11,7 @@ export function observedEvents() {
     for (const waiter of waiters.splice(0)) waiter();
   };
   return {
-    events: createPubSub<{ statementRecorded: [StatementRecordedEvent] }>({ eventTarget: target as never }),
+    events: createPubSub<EventMap>({ eventTarget: target as never }),
     /** Resolves when the next subscriber starts listening; call it before subscribing. */
     listening: () => new Promise<void>((resolve) => waiters.push(resolve)),
   };

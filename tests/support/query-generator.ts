@@ -730,6 +730,14 @@ export class QueryGenerator {
         ] as const)();
       case 'Query.reviews.scale':
         return this.random.chance(0.9) ? this.random.pick(this.catalog.scales) : 'no-such-scale';
+      case 'Actor.positions.claim':
+        // A slug or a global ID (README "Positions"); another type's ID or a string that is neither is INVALID_ID.
+        return this.random.weighted([
+          [8, () => this.slugFrom('claims')],
+          [3, () => this.random.pick(this.catalog.ids.Claim)],
+          [0.5, () => this.random.pick(this.catalog.ids.Statement)],
+          [0.5, () => this.random.pick(['Not A Slug', 'no-such-claim', ''])],
+        ] as const)();
       case 'Claim.similar.first':
         return this.random.pick([1, 2, 3, 10, 50, 0, 51]);
       default:

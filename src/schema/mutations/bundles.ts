@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { requireScope } from '../../context.js';
+import { publishPositionChanges } from '../../events.js';
 import { exportBundle, SelectionError } from '../../bundle/export.js';
 import { BundleError, type ImportCounts, type ImportReport, importBundle } from '../../bundle/import.js';
 import type { ImportWarning } from '../../write/apply.js';
@@ -69,8 +70,9 @@ builder.mutationFields((t) => ({
           dryRun: dryRun ?? false,
           writer: writer.name,
           // After commit, as recordStatement does: subscribers hear of every statement the bundle created.
-          onCommitted: (created) => {
+          onCommitted: (created, positionChanges) => {
             for (const statement of created) ctx.events.publish('statementRecorded', { statementId: statement.id, speakerSlug: statement.speakerSlug, claimSlugs: statement.claimSlugs });
+            publishPositionChanges(ctx.events, positionChanges);
           },
         });
       } catch (error) {

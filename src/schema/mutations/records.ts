@@ -16,6 +16,7 @@ import {
   updateClaim,
   updateSource,
 } from '../../write/records.js';
+import { publishPositionChanges } from '../../events.js';
 import { Actor } from '../actor.js';
 import { Affiliation } from '../affiliation.js';
 import { Claim } from '../claim.js';
@@ -160,7 +161,9 @@ builder.mutationFields((t) => ({
     args: { into: t.arg.globalID({ for: Actor, required: true }), from: t.arg.globalID({ for: Actor, required: true }) },
     resolve: async (_root, { into, from }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      return mergeActors(ctx.prisma, writer.name, into.id, from.id);
+      const merged = await mergeActors(ctx.prisma, writer.name, into.id, from.id);
+      publishPositionChanges(ctx.events, merged.positionChanges);
+      return merged.actor;
     },
   }),
   createAffiliation: t.field({

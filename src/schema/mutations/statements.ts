@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { builder, encodeGlobalId } from '../../builder.js';
 import { type Context, requireScope } from '../../context.js';
 import { formatIsoDate } from '../../domain/dates.js';
+import { publishPositionChanges } from '../../events.js';
 import { readById } from '../../sql/read/install.js';
 import { deleteStatement, recordStatement, removeStance, retractStatement, setStance, updateStatement, type Written } from '../../write/statements.js';
 import { ResponseKindEnum, StancePositionEnum, StatementKindEnum } from '../enums.js';
@@ -67,6 +68,7 @@ const nonNull = <T>(value: T | null | undefined) => (value === null ? undefined 
 /** Publishes the event, then reads the payload through the read compiler (one SQL statement for the whole selection). */
 async function publishRecorded(ctx: Context, info: GraphQLResolveInfo, written: Written) {
   ctx.events.publish('statementRecorded', { statementId: written.id, speakerSlug: written.speakerSlug, claimSlugs: written.claimSlugs });
+  publishPositionChanges(ctx.events, written.positionChanges);
   return ((await readById(ctx, info, 'Statement', written.id)) ?? written.statement) as Written['statement'];
 }
 
@@ -112,6 +114,7 @@ builder.mutationFields((t) => ({
         stances: nonNull(input.stances),
         quote: input.quote,
       });
+      publishPositionChanges(ctx.events, written.positionChanges);
       return written.statement;
     },
   }),
@@ -122,7 +125,9 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Statement, required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      return retractStatement(ctx.prisma, writer.name, id.id, reason);
+      const retracted = await retractStatement(ctx.prisma, writer.name, id.id, reason);
+      publishPositionChanges(ctx.events, retracted.positionChanges);
+      return retracted.statement;
     },
   }),
   deleteStatement: t.field({
@@ -132,7 +137,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: Statement, required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      await deleteStatement(ctx.prisma, writer.name, id.id);
+      publishPositionChanges(ctx.events, (await deleteStatement(ctx.prisma, writer.name, id.id)).positionChanges);
       return encodeGlobalId('Statement', id.id);
     },
   }),
@@ -157,7 +162,9 @@ builder.mutationFields((t) => ({
     args: { statement: t.arg.globalID({ for: Statement, required: true }), claim: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      return (await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim)).statement;
+      const written = await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim);
+      publishPositionChanges(ctx.events, written.positionChanges);
+      return written.statement;
     },
   }),
 }));

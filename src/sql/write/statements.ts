@@ -1,4 +1,5 @@
 import type { Prisma, Statement } from '../../generated/prisma/client.js';
+import { CHANGE_ROWS, type ChangeRow, FACTS, HELD_BY } from '../positions/changes.js';
 import { DERIVED, IS_SIDE, STATUS_OF, STORED_FACTS, UPDATE_STATUS } from './status.js';
 
 /**
@@ -115,8 +116,11 @@ audit AS (
   INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after)
   VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
   RETURNING seq
-)
-SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq"
+),
+recorded AS (SELECT COALESCE("onBehalfOfId", "speakerId") AS actor_id FROM "Statement" WHERE id = $10::uuid),
+changes AS (${CHANGE_ROWS(FACTS(`st."claimId" IN (SELECT id FROM claim_ids) AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM recorded)')}`))})
+SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq",
+  (SELECT coalesce(json_agg(ch), '[]'::json) FROM changes ch WHERE ch."fromStatementId" = $10::uuid OR ch."toStatementId" = $10::uuid) AS "_positionChanges"
 FROM "Statement" s WHERE s.id = $10::uuid`;
 
 export interface AuditRow {
@@ -134,10 +138,17 @@ const jsonOrNull = (value: unknown) => (value === undefined || value === null ? 
 
 /**
  * Statement 2 of recordStatement: the claims' status, recomputed with everything committed before their
- * locks, the audit entry, and the statement as stored (read here, so the answer never depends on a later read).
+ * locks, the audit entry, the statement as stored (read here, so the answer never depends on a later read),
+ * and the position changes it made appear: a new statement is an end of every change it takes part in,
+ * and no other change appears when one is added.
  */
-export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[], entry: AuditRow, statementId: string): Promise<Statement> {
-  const [row] = await tx.$queryRawUnsafe<(Statement & { _statusesChanged: bigint; _auditSeq: bigint })[]>(
+export async function refreshStatusesAndAudit(
+  tx: Tx,
+  claimIds: readonly string[],
+  entry: AuditRow,
+  statementId: string,
+): Promise<{ statement: Statement; positionChanges: ChangeRow[] }> {
+  const [row] = await tx.$queryRawUnsafe<(Statement & { _statusesChanged: bigint; _auditSeq: bigint; _positionChanges: ChangeRow[] })[]>(
     AUDIT_AND_STATUS,
     [...claimIds],
     entry.id,
@@ -151,8 +162,8 @@ export async function refreshStatusesAndAudit(tx: Tx, claimIds: readonly string[
     statementId,
   );
   if (!row) throw new Error('recordStatement: the statement is not there after its insert');
-  const { _statusesChanged, _auditSeq, ...statement } = row;
-  return statement;
+  const { _statusesChanged, _auditSeq, _positionChanges, ...statement } = row;
+  return { statement, positionChanges: _positionChanges };
 }
 
 const LOCK_STANCE = `
@@ -192,6 +203,12 @@ derived AS (
     WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)} AS status
 ),
 updated AS (${UPDATE_STATUS}),
+changes_before AS (${CHANGE_ROWS(FACTS(`st."claimId" = $2::uuid AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM target)')}`))}),
+changes_after AS (${CHANGE_ROWS(`${FACTS(`st."claimId" = $2::uuid AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM target)')} AND st."statementId" <> $1::uuid`)}
+    UNION ALL
+    SELECT COALESCE((SELECT id FROM "Stance" WHERE "statementId" = $1::uuid AND "claimId" = $2::uuid), $3::uuid), t.id, $2::uuid, t.actor_id,
+           $4::text::"StancePosition", t."saidOn", t.seq
+    FROM target t WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)}),
 audit AS (
   INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetSlug", before, after)
   SELECT $5::uuid, $6, $7, 'Stance', t.slug || '/' || $8,
@@ -208,7 +225,9 @@ SELECT s.*,
     UNION ALL SELECT w.id, $8::text FROM written w WHERE $4::text IS NOT NULL
   ) x) AS "_claims",
   (SELECT seq FROM audit) AS "_auditSeq",
-  $3::uuid AS "_proposedStanceId"
+  $3::uuid AS "_proposedStanceId",
+  (SELECT coalesce(json_agg(ch), '[]'::json) FROM changes_after ch
+    WHERE NOT EXISTS (SELECT 1 FROM changes_before b WHERE b."fromStatementId" = ch."fromStatementId" AND b."toStatementId" = ch."toStatementId")) AS "_positionChanges"
 FROM "Statement" s WHERE s.id = $1::uuid`;
 
 const SET_STANCE = WRITE_STANCE(false);
@@ -221,6 +240,8 @@ export interface StanceWritten {
   /** Claims of the statement's stances afterwards, in creation order. */
   claims: string[];
   statement: Statement;
+  /** The position changes the write made appear (the statement's actor, on this claim). */
+  positionChanges: ChangeRow[];
 }
 
 /**
@@ -231,7 +252,9 @@ export async function writeStance(
   tx: Tx,
   input: { statementId: string; claimId: string; claimSlug: string; stanceId: string; position: string | null; auditId: string; writer: string; action: string },
 ): Promise<StanceWritten> {
-  const [row] = await tx.$queryRawUnsafe<(Statement & { _before: string | null; _speaker: string; _claims: string[]; _auditSeq: bigint; _proposedStanceId: string })[]>(
+  const [row] = await tx.$queryRawUnsafe<
+    (Statement & { _before: string | null; _speaker: string; _claims: string[]; _auditSeq: bigint; _proposedStanceId: string; _positionChanges: ChangeRow[] })[]
+  >(
     input.position === null ? REMOVE_STANCE : SET_STANCE,
     input.statementId,
     input.claimId,
@@ -243,6 +266,6 @@ export async function writeStance(
     input.claimSlug,
   );
   if (!row) throw new Error('setStance: no answer from the write');
-  const { _before, _speaker, _claims, _auditSeq, _proposedStanceId, ...statement } = row;
-  return { before: _before, speaker: _speaker, claims: _claims, statement };
+  const { _before, _speaker, _claims, _auditSeq, _proposedStanceId, _positionChanges, ...statement } = row;
+  return { before: _before, speaker: _speaker, claims: _claims, statement, positionChanges: _positionChanges };
 }

@@ -14,6 +14,7 @@ import {
   type NodeType,
   type Origin,
   newestFirstUnder,
+  oldestFirst,
   type PageArgs,
   type PageSpec,
   type Perturbation,
@@ -248,6 +249,45 @@ function similarClaims(claim: Claim, args: Args, context: ReferenceContext) {
     .slice(0, first);
 }
 
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** README "Positions": a claim named by slug (the empty string names none) or by its global ID; anything else is INVALID_ID. */
+function claimByRef(value: unknown, { data }: ReferenceContext): Claim | undefined {
+  const text = String(value);
+  if (text === '' || SLUG.test(text)) return data.claimBySlug.get(text);
+  const parsed = parseGlobalId(text);
+  if (!parsed || parsed.type !== 'Claim') throw badInput(`"${text}" is neither a claim slug nor a Claim ID`, 'INVALID_ID');
+  return data.claimById.get(parsed.id.toLowerCase());
+}
+
+/**
+ * Actor.positions, as README "Positions" says: the stances on the claim of statements that count for the
+ * actor (onBehalfOf, else speaker), oldest first (undated first, then by date, record order, stance id),
+ * retracted ones only when asked.
+ */
+function actorPositions(actor: Actor, args: Args, context: ReferenceContext, info: GraphQLResolveInfo) {
+  const { data } = context;
+  const claim = claimByRef(args.claim, context);
+  const statementOf = (stance: Stance) => data.statementById.get(stance.statementId) as Statement;
+  const rows = claim
+    ? data.stances.filter((stance) => {
+        const statement = statementOf(stance);
+        return stance.claimId === claim.id && (statement.onBehalfOfId ?? statement.speakerId) === actor.id && visible(statement, args, context);
+      })
+    : [];
+  const found = page(
+    rows,
+    args,
+    { rowId: (row) => row.id, compare: (a, b) => oldestFirst(statementOf(a), statementOf(b)) || byId(a, b), find: (id) => data.stanceById.get(id) },
+    context,
+    info,
+  );
+  return {
+    ...found,
+    edges: found.edges.map((edge) => ({ cursor: edge.cursor, node: { position: edge.node.position, saidOn: statementOf(edge.node).saidOn, statement: typed('Statement', statementOf(edge.node)) } })),
+  };
+}
+
 /** Field resolvers by type. Fields not here are read from the row as they are (see PLAIN_FIELDS). */
 export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Query: {
@@ -348,6 +388,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     ),
     statements: statementConnection(({ data }, id) => data.statements.filter((statement) => statement.speakerId === id)),
     statementsOnBehalf: statementConnection(({ data }, id) => data.statements.filter((statement) => statement.onBehalfOfId === id)),
+    positions: on<Actor>((actor, args, context, info) => actorPositions(actor, args, context, info)),
   },
   Affiliation: {
     id: on<Affiliation>((affiliation) => globalId('Affiliation', affiliation.id)),
@@ -478,6 +519,7 @@ export const PLAIN_FIELDS: Record<string, readonly string[]> = {
   Statement: ['slug', 'text', 'kind', 'saidOn', 'venue', 'responseKind', 'createdAt', 'updatedAt'],
   Claim: ['slug', 'text', 'topics', 'createdAt', 'updatedAt'],
   Stance: ['position', 'createdAt', 'updatedAt'],
+  Position: ['position', 'saidOn', 'statement'],
   AuditEntry: ['at', 'writer', 'action', 'targetType', 'targetId', 'targetSlug', 'before', 'after'],
   Retraction: ['at', 'by', 'reason'],
   Review: ['ratingValue', 'normalizedRating', 'explanation', 'url', 'publishedOn', 'language', 'createdAt', 'updatedAt'],
