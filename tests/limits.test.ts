@@ -77,6 +77,24 @@ describe(`query limits with the production defaults (${databaseLabel()})`, () =>
     expect(result.json?.data ?? null).toBeNull();
   });
 
+  it('checks the same query text again with each request\'s variables: what one request passed does not let the next through', async () => {
+    const { app } = createConfiguredApp(test);
+    const query = 'query Page($n: Int, $m: Int, $after: String) { statements(first: $n, after: $after) { edges { node { responses(first: $m) { edges { node { responses(first: $m) { edges { node { slug } } } } } } } } } }';
+    const small = await send(app, { query, variables: { n: 2, m: 2 } });
+    expect(small.json?.errors).toBeUndefined();
+    test.resetQueries();
+    const tooMany = await send(app, { query, variables: { n: 101, m: 2 } });
+    expect(tooMany.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first', field: 'Query.statements' });
+    const tooCostly = await send(app, { query, variables: { n: 100, m: 100 } });
+    expect(tooCostly.json?.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'cost', found: queryCost(schema, parse(query), 'Page', { n: 100, m: 100 }) });
+    const forged = await send(app, { query, variables: { n: 2, m: 2, after: 'not-a-cursor' } });
+    expect(forged.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(forged.json?.errors?.[0]?.message).toMatch(/not a cursor from this service/);
+    expect(test.queries).toEqual([]);
+    const again = await send(app, { query, variables: { n: 2, m: 2 } });
+    expect(again.json?.data?.statements?.edges).toHaveLength(2);
+  });
+
   it('runs the GraphiQL example query, and reports its cost in extensions when asked with X-GraphQL-Cost: 1', async () => {
     const { app } = createConfiguredApp(test);
     const plain = await send(app, { query: EXAMPLE_QUERY });

@@ -1,4 +1,4 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { variablesWithDefaults } from '../graphql/variables.js';
@@ -51,6 +51,43 @@ function rateLimited(cost: number, capacity: number, allowance: Allowance): Grap
   });
 }
 
+/** Distinct variable shapes remembered per operation: a client paging with every `first` from 1 to 100 does not grow it without end. */
+const COSTS_PER_OPERATION = 64;
+
+/**
+ * What the cost of an operation depends on in its variables: numbers (page sizes) and list lengths (keys), each
+ * variable the operation declares in declaration order. Declared names are GraphQL names, and validation has
+ * already made every variable the operation uses a declared one.
+ */
+function costKey(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): string {
+  let key = '';
+  for (const definition of operation.variableDefinitions ?? []) {
+    const value = variables[definition.variable.name.value];
+    key += typeof value === 'number' ? `${value},` : Array.isArray(value) ? `[${value.length},` : '-,';
+  }
+  return key;
+}
+
+/** queryCost, remembered per document, operation and cost key: the walk is paid once per distinct query and page sizes. */
+function cachedCost(model: CostModel): (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Readonly<Record<string, unknown>> | undefined) => number {
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
+  return (schema, document, operationName, given) => {
+    const variables = variablesWithDefaults(document, operationName, given);
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return queryCost(schema, document, operationName, variables, model);
+    let costs = known.get(document);
+    if (!costs) known.set(document, (costs = new Map()));
+    const key = `${operationName ?? ''}:${costKey(operation, variables)}`;
+    let cost = costs.get(key);
+    if (cost === undefined) {
+      cost = queryCost(schema, document, operationName, variables, model);
+      if (costs.size >= COSTS_PER_OPERATION) costs.clear();
+      costs.set(key, cost);
+    }
+    return cost;
+  };
+}
+
 function withCostReport<T extends ExecutionResult>(result: T, report: Record<string, unknown>): T {
   return { ...result, extensions: { ...result.extensions, cost: report } };
 }
@@ -61,10 +98,11 @@ function withCostReport<T extends ExecutionResult>(result: T, report: Record<str
  */
 export function useCostLimit(options: CostLimitOptions): Plugin<Context> {
   const { maxCost, model, rateLimit } = options;
+  const costOf = cachedCost(model);
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       // Even `{ __typename }` spends a point: a flood of free queries is still a flood.
-      const cost = Math.max(1, queryCost(args.schema, args.document, args.operationName, variablesWithDefaults(args.document, args.operationName, args.variableValues), model));
+      const cost = Math.max(1, costOf(args.schema, args.document, args.operationName, args.variableValues));
       const state = currentRequest();
       if (state) state.cost = cost;
       const context = args.contextValue as RequestContext;
@@ -103,7 +141,7 @@ export function useCostLimit(options: CostLimitOptions): Plugin<Context> {
       };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const cost = queryCost(args.schema, args.document, args.operationName, variablesWithDefaults(args.document, args.operationName, args.variableValues), model);
+      const cost = costOf(args.schema, args.document, args.operationName, args.variableValues);
       if (cost > maxCost) {
         setResultAndStopExecution({ errors: [limitError('cost', `The subscription would cost ${cost} per event; the limit is ${maxCost}`, maxCost, cost)] });
       }

@@ -12,6 +12,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { perDocument } from '../graphql/per-document.js';
 
 const NUL = '\u0000';
 
@@ -45,15 +46,22 @@ function stringValue(node: ValueNode, variables: Readonly<Record<string, unknown
   return node.kind === Kind.STRING ? node.value : undefined;
 }
 
+/** The entity types `_entities` accepts, by schema. */
+const entityTypes = new WeakMap<GraphQLSchema, readonly string[]>();
+
 /** Federation's `_entities` takes any JSON; a representation must name an entity type, or the resolver fails unexpectedly. */
 function representationProblem(schema: GraphQLSchema, representations: unknown): string | undefined {
-  const union = schema.getType('_Entity');
-  const entities = isUnionType(union) ? union.getTypes().map((type) => type.name) : [];
+  let entities = entityTypes.get(schema);
+  if (!entities) {
+    const union = schema.getType('_Entity');
+    entityTypes.set(schema, (entities = isUnionType(union) ? union.getTypes().map((type) => type.name) : []));
+  }
+  const names = entities;
   const list = Array.isArray(representations) ? representations : [representations];
   const index = list.findIndex(
-    (item) => typeof item !== 'object' || item === null || !('__typename' in item) || typeof item.__typename !== 'string' || !entities.includes(item.__typename),
+    (item) => typeof item !== 'object' || item === null || !('__typename' in item) || typeof item.__typename !== 'string' || !names.includes(item.__typename),
   );
-  return index < 0 ? undefined : `representations[${index}] must be an object whose __typename is an entity type: ${entities.join(', ')}`;
+  return index < 0 ? undefined : `representations[${index}] must be an object whose __typename is an entity type: ${names.join(', ')}`;
 }
 
 interface Problem {
@@ -63,11 +71,12 @@ interface Problem {
   path?: string[];
 }
 
-/** The first problem with the text in an operation: a NUL character, or a cursor this service never made. */
-function findProblem(schema: GraphQLSchema, document: DocumentNode, variables: Readonly<Record<string, unknown>>): Problem | undefined {
-  const inVariables = nulInVariables(variables);
-  if (inVariables) return { message: `${inVariables[0]?.toUpperCase()}${inVariables.slice(1)} contains the NUL character (U+0000), which no text field can hold` };
-  let problem: Problem | undefined;
+/** One place in a document that can hold a problem, given the request's variables; undefined when it holds none. */
+type Check = (schema: GraphQLSchema, variables: Readonly<Record<string, unknown>>) => Problem | undefined;
+
+/** The checks a document needs, in document order (the first problem found is the one reported), found once per document. */
+const documentChecks = perDocument((schema, document): readonly Check[] => {
+  const checks: Check[] = [];
   const typeInfo = new TypeInfo(schema);
   const keys: string[] = [];
   let inOperation = false;
@@ -89,30 +98,41 @@ function findProblem(schema: GraphQLSchema, document: DocumentNode, variables: R
         },
       },
       StringValue(node) {
-        if (problem === undefined && node.value.includes(NUL)) {
-          problem = { message: `The string at line ${node.loc?.startToken.line ?? '?'} contains the NUL character (U+0000), which no text field can hold`, node };
-        }
+        if (!node.value.includes(NUL)) return;
+        const problem = { message: `The string at line ${node.loc?.startToken.line ?? '?'} contains the NUL character (U+0000), which no text field can hold`, node };
+        checks.push(() => problem);
       },
       Argument(node) {
-        if (problem === undefined && node.name.value === 'representations' && typeInfo.getFieldDef()?.name === '_entities') {
-          const message = representationProblem(schema, valueFromASTUntyped(node.value, variables));
-          if (message) problem = { message, node, ...(inOperation ? { path: [...keys] } : {}) };
+        const at = inOperation ? { path: [...keys] } : {};
+        if (node.name.value === 'representations' && typeInfo.getFieldDef()?.name === '_entities') {
+          checks.push((schema, variables) => {
+            const message = representationProblem(schema, valueFromASTUntyped(node.value, variables));
+            return message ? { message, node, ...at } : undefined;
+          });
         }
-        if (problem !== undefined || (node.name.value !== 'after' && node.name.value !== 'before')) return;
+        if (node.name.value !== 'after' && node.name.value !== 'before') return;
         const field = typeInfo.getFieldDef();
         if (!field || !getNamedType(field.type).name.endsWith('Connection')) return;
-        const cursor = stringValue(node.value, variables);
-        if (typeof cursor === 'string' && !isOurCursor(cursor)) {
-          problem = {
-            message: `\`${node.name.value}\` on ${typeInfo.getParentType()?.name ?? '?'}.${field.name} is not a cursor from this service: pass an edge's \`cursor\` or pageInfo's \`endCursor\`/\`startCursor\` as given`,
-            node,
-            ...(inOperation ? { path: [...keys] } : {}),
-          };
-        }
+        const message = `\`${node.name.value}\` on ${typeInfo.getParentType()?.name ?? '?'}.${field.name} is not a cursor from this service: pass an edge's \`cursor\` or pageInfo's \`endCursor\`/\`startCursor\` as given`;
+        checks.push((_schema, variables) => {
+          const cursor = stringValue(node.value, variables);
+          return typeof cursor === 'string' && !isOurCursor(cursor) ? { message, node, ...at } : undefined;
+        });
       },
     }),
   );
-  return problem;
+  return checks;
+});
+
+/** The first problem with the text in an operation: a NUL character, or a cursor this service never made. */
+function findProblem(schema: GraphQLSchema, document: DocumentNode, variables: Readonly<Record<string, unknown>>): Problem | undefined {
+  const inVariables = nulInVariables(variables);
+  if (inVariables) return { message: `${inVariables[0]?.toUpperCase()}${inVariables.slice(1)} contains the NUL character (U+0000), which no text field can hold` };
+  for (const check of documentChecks(schema, document)) {
+    const problem = check(schema, variables);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /**
