@@ -70,10 +70,11 @@ export function typescriptCompiler() {
  * module (dist/start/main.js, esbuild, ~1 s of CPU less per start than Node.js resolving and loading ~800 files).
  * It sits two levels below the root, as every file of src/ does, so their `new URL('../../…', import.meta.url)`
  * paths stay right. Dynamic imports (the ingestion engine, tracing) become chunks beside it, loaded when used.
- * Kept out: packages that find their own files on disk (PGlite's WebAssembly, Prisma's runtime, pino's workers, ioredis).
+ * Kept out: packages that find their own files on disk (PGlite's WebAssembly, Prisma's runtime, pino's workers, ioredis),
+ * and node-postgres, which Prisma's adapter (kept out) imports too: one copy of it, not two.
  */
 export const BUNDLE = join('start', 'main.js');
-const UNBUNDLED = ['@electric-sql/pglite', '@prisma/*', 'pino', 'thread-stream', 'ioredis'];
+const UNBUNDLED = ['@electric-sql/pglite', '@prisma/*', 'pg', 'pino', 'thread-stream', 'ioredis'];
 
 /** Writes the bundle into `out` (a dist/ being built). Returns true, or why there is none (then start runs main.js). */
 async function bundleService(out) {
