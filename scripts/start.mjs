@@ -1,5 +1,5 @@
 // `npm start`: runs the service compiled to JavaScript (dist/start/main.js, the bundle of dist/main.js), in this process.
-// - dist/ is built by `npm install` (scripts/build.mjs); if src/ changed since, it is rebuilt first (~1 s).
+// - dist/ is built by `npm install` (scripts/build.mjs); if src/ changed since, it is rebuilt first (tsc, then the bundle: a few seconds).
 // - With no TypeScript to build it (a production install without dev dependencies, or no dist/ at all and
 //   no compiler), src/ runs through tsx, as `npm run dev` does: slower to start, same service.
 // - On Node.js 22.1+ V8's compile cache (node_modules/.cache/fact-service) makes later starts parse less.
