@@ -1,8 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { openEmbedded } from './db/embedded.js';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { pgSession, pgliteSession, type SqlSession } from './db/migrate.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -56,6 +55,8 @@ function createClient(adapter: PrismaPg | PrismaPGlite, options: OpenOptions): P
 export async function openDatabase(options: DatabaseOptions, openOptions: OpenOptions = {}): Promise<Database> {
   if (options.kind === 'pglite') {
     const ownsPglite = !options.pglite;
+    // Each kind loads only its own driver (PGlite or node-postgres and their Prisma adapters): less to load at start.
+    const [{ openEmbedded }, { PrismaPGlite }] = await Promise.all([import('./db/embedded.js'), import('pglite-prisma-adapter')]);
     const pglite = options.pglite ?? (await openEmbedded(options.dataDir));
     const prisma = createClient(new PrismaPGlite(pglite), openOptions);
     return {
@@ -69,6 +70,7 @@ export async function openDatabase(options: DatabaseOptions, openOptions: OpenOp
     };
   }
 
+  const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
   const { connectionString, schema } = splitSchema(options.url);
   const poolConfig: pg.PoolConfig = {
     connectionString,

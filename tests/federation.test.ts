@@ -1,13 +1,16 @@
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builder } from '../src/builder.js';
 import { seed } from '../src/bundle/seed.js';
+import { schema } from '../src/schema/index.js';
+import { FEDERATION_LINK } from '../src/schema/subgraph.js';
 import type { App } from '../src/server.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 import { createTestApp, execute, query } from './support/graphql.js';
@@ -121,6 +124,15 @@ describe(`the fact service as an Apollo Federation v2 subgraph (${databaseLabel(
     expect(keysOf('Source')).toEqual(['id']);
     // The SDL describes the subgraph, not the federation plumbing the gateway adds.
     expect(_service.sdl).not.toMatch(/_entities|_service/);
+  });
+
+  it("serves the schema and the SDL the federation plugin's own toSubGraphSchema makes (the directive list is not stale)", async () => {
+    // src/schema/subgraph.ts builds the subgraph without the plugin's second schema build and prints the SDL on
+    // first request; a gateway must not see any difference. The plugin finds the directives in use itself.
+    const plugins = builder.toSubGraphSchema({ sortSchema: true, linkUrl: FEDERATION_LINK });
+    expect(printSchema(schema)).toBe(printSchema(plugins));
+    const { _service } = await query<{ _service: { sdl: string } }>(app, '{ _service { sdl } }');
+    expect(_service.sdl).toBe(printSubgraphSchema(plugins));
   });
 
   it('resolves actors by any of their keys, and the other entities by id', async () => {

@@ -52,7 +52,7 @@ export async function startContender(id: ContenderId, options: StartOptions, pro
   const spec =
     id === 'ours'
       ? {
-          // As `npm start` runs it: scripts/start.mjs runs dist/main.js (run.ts builds dist/ first).
+          // As `npm start` runs it: scripts/start.mjs runs dist/start/main.js, the bundle of dist/main.js (run.ts builds dist/ first).
           args: [...flags, 'scripts/start.mjs'],
           cwd: ROOT,
           env: {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { cpSync, existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEED_DIR } from '../bundle/seed.js';
@@ -92,7 +92,8 @@ export async function copyTemplateInto(dataDir: string, template = TEMPLATE_DIR)
   try {
     await mkdir(dirname(temporary), { recursive: true });
     await rm(temporary, { recursive: true, force: true });
-    await cp(templateDataDir(template), temporary, { recursive: true });
+    // Synchronous: ~1,000 files, and nothing else runs yet; the promise-based cp costs about half as much CPU again.
+    cpSync(templateDataDir(template), temporary, { recursive: true });
     if (existsSync(dataDir)) await rmdir(dataDir);
     await rename(temporary, dataDir);
     return { used: true };

@@ -10,41 +10,11 @@ import {
   TITLES,
   UNNAMED_SOURCE_NOUNS,
 } from './lexicon.js';
+import { normalizeName, slugify } from './names.js';
 import type { Doc, Token } from './text.js';
 import type { ActorKind, ActorMatch, KnownActor, ProposedActor, Span } from './types.js';
 
-/** Compares names the way a reader would: case, accents, apostrophe style and spacing do not matter. */
-/** Letters NFKD does not take apart. */
-const FOLD: Record<string, string> = { ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ß: 'ss', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', þ: 'th', Þ: 'Th', ð: 'd', Ð: 'D', ı: 'i' };
-
-const normalized = new Map<string, string>();
-
-export function normalizeName(name: string): string {
-  const cached = normalized.get(name);
-  if (cached !== undefined) return cached;
-  if (normalized.size > 50_000) normalized.clear();
-  const result = name
-    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => FOLD[letter] ?? letter)
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[’‘`´]/g, "'")
-    .replace(/[‐‑‒–—]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-  normalized.set(name, result);
-  return result;
-}
-
-export function slugify(name: string): string {
-  const slug = normalizeName(name)
-    .replace(/'s\b/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/g, '');
-  return slug;
-}
+export { normalizeName, slugify } from './names.js';
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const NAME_CONNECTORS = new Set(['of', 'for', 'the', 'de', 'del', 'da', 'dos', 'van', 'von', 'der', 'den', 'la', 'le', 'al', 'bin', 'ibn', 'and', '&']);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { actorSchema, BUNDLE_FORMAT, claimSchema, sourceSchema, statementSchema } from '../bundle/format.js';
-import { slugify } from './actors.js';
+import { slugify } from './names.js';
 import type { ClaimDraft, Extraction, KnownActor, Span, StatementDraft } from './types.js';
 
 const span = z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0) }).refine((value) => value.end > value.start, 'end must come after start');

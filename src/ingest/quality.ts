@@ -1,4 +1,4 @@
-import { normalizeName } from './actors.js';
+import { normalizeName } from './names.js';
 import type { ActorMatch, Extraction, Span, StatementDraft } from './types.js';
 
 /** The parts of a `fact-bundle/v1` document the scorer reads. */

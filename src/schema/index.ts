@@ -22,5 +22,6 @@ import './positions.js';
 import './federation.js';
 import { builder } from '../builder.js';
 import { installReadCompiler } from '../sql/read/install.js';
+import { buildSubgraphSchema } from './subgraph.js';
 
-export const schema = installReadCompiler(builder.toSubGraphSchema({ sortSchema: true, linkUrl: 'https://specs.apollo.dev/federation/v2.6' }));
+export const schema = installReadCompiler(buildSubgraphSchema(builder));

@@ -5,8 +5,13 @@ import { Conflict, type Issue, NotFound, ValidationFailure } from '../domain/err
 import { textSha256 } from '../domain/quotes.js';
 import { isUuid } from '../domain/uuid7.js';
 import type { DraftKind, Ingestion, IngestionDraft, Prisma, PrismaClient } from '../generated/prisma/client.js';
-import { type Draft, extract, IngestInputError, type KnownActor, markDuplicates, type StatementDraft, sourceSlug, toBundle, validateInput } from '../ingest/index.js';
-import { UNATTRIBUTED } from '../ingest/bundle.js';
+// The extraction engine (compromise, wink-nlp, chrono-node: ~0.6 s of CPU to load) is imported when the first
+// article is ingested, not at start: most processes never ingest one. The rest of ingest/ loads no NLP library.
+import { sourceSlug, toBundle, UNATTRIBUTED } from '../ingest/bundle.js';
+import { markDuplicates } from '../ingest/duplicates.js';
+import type { extract } from '../ingest/engine.js';
+import type { Draft, KnownActor, StatementDraft } from '../ingest/types.js';
+import { IngestInputError, validateInput } from '../ingest/validate.js';
 import { similarClaimRows } from '../sql/similarity/claims.js';
 import { lockDrafts } from '../sql/write/review.js';
 import type { PositionChangedEvent } from '../events.js';
@@ -150,6 +155,7 @@ export async function ingestArticle(prisma: PrismaClient, writer: string, input:
     url: input.source.url ?? existingSource?.url ?? null,
     publishedOn: publishedOn ?? (existingSource?.publishedOn ? formatIsoDate(existingSource.publishedOn) : null),
   };
+  const { extract } = await import('../ingest/engine.js');
   const drafted = extract({ text, publishedOn: source.publishedOn, actors: await readKnownActors(prisma) });
   const { drafts, similar } = await findDuplicates(prisma, text, drafted);
   const bundle = toBundle(text, { ...drafted, drafts }, source);
