@@ -73,6 +73,14 @@ const PORTS: Record<ContenderId, number> = { ours: 0, limit: 0, postgraphile: 0 
 const contenderOptions = (id: ContenderId, options: RunOptions) =>
   id === 'ours' ? { ...(options.oursNodeFlags?.length ? { nodeFlags: options.oursNodeFlags } : {}), ...(options.oursEnv ? { env: options.oursEnv } : {}) } : {};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * How long a backend may keep the rows it read to itself. PostgreSQL (15+) flushes a backend's table and
+ * index counters when it goes idle, but at most once a second: what it reads within a second of its last
+ * flush waits for its idle timer, PGSTAT_IDLE_INTERVAL = 10 s after the first deferral (pgstat.c). With only
+ * 1.5 s of waiting, the counting pass gave most of a fast contender's reads to the next shape (the limit's Q3
+ * read 2,498 rows where its plan reads 10,001 actors alone, its Q4 18,197).
+ */
+const STATS_SETTLE_MS = 11_000;
 
 /** Migrates, adds the write shape's records, a write token, and PostGraphile's thread function; returns the inputs. */
 export async function prepareInputs(url: string, size: Size): Promise<ShapeInputs> {
@@ -145,9 +153,9 @@ async function countingPass(size: Size, url: string, inputs: ShapeInputs, option
       const probe = requestFor(id, PORTS[id], 'Q1', inputs);
       const contender = await startContender(id, { databaseUrl: proxied.toString(), port: PORTS[id], poolMax: options.poolMax, ...contenderOptions(id, options) }, probe);
       try {
+        await sleep(STATS_SETTLE_MS);
         for (const shape of shapes) {
           const request = requestFor(id, PORTS[id], shape, inputs);
-          await sleep(1_200);
           const before = await tableStats(monitor);
           counter.reset();
           let first: unknown;
@@ -159,7 +167,7 @@ async function countingPass(size: Size, url: string, inputs: ShapeInputs, option
             if (n === 0) first = text ? JSON.parse(text) : null;
           }
           const statements = counter.statements / options.countRuns;
-          await sleep(1_500);
+          await sleep(STATS_SETTLE_MS);
           const after = await tableStats(monitor);
           (counts[shape] ??= {})[id] = {
             statements,

@@ -113,10 +113,11 @@ export const SQL: Record<string, string> = {
       'stances', (SELECT json_agg(json_build_object('position', stance.position, 'claim', json_build_object('slug', claim.slug))) FROM stance, claim)))))::text AS body
     FROM ins, speaker, (SELECT count(*) FROM status) x, (SELECT count(*) FROM audit) y`,
 
+  // A correlated subquery per representation (one primary-key probe each): as a join, the planner hashed
+  // the 100 representations and read the whole Actor table.
   Q7: `SELECT json_build_object('data', json_build_object('_entities', json_agg(
-      CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) END ORDER BY r.ord)))::text AS body
-    FROM json_array_elements($1::json) WITH ORDINALITY r(rep, ord)
-    LEFT JOIN "Actor" a ON a.id = ${rowId(`(r.rep->>'id')`)}`,
+      (SELECT json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) FROM "Actor" a WHERE a.id = ${rowId(`(r.rep->>'id')`)}) ORDER BY r.ord)))::text AS body
+    FROM json_array_elements($1::json) WITH ORDINALITY r(rep, ord)`,
 };
 
 const PARAMS: Record<string, (variables: Record<string, unknown>) => unknown[]> = {

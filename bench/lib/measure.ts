@@ -45,8 +45,9 @@ const BIG_TABLES = ['Statement', 'Stance', 'Claim', 'Actor', 'Source', 'Affiliat
 
 /**
  * Rows read = heap rows read by sequential scans + index entries read by index scans, over the fact tables
- * (pg_stat_user_tables / pg_stat_user_indexes). PostgreSQL flushes a backend's counters at most once a
- * second, when it goes idle: callers wait before reading.
+ * (pg_stat_user_tables / pg_stat_user_indexes). PostgreSQL flushes a backend's counters when it goes idle,
+ * but at most once a second; what it defers goes out up to 10 s later: callers wait (bench/run.ts) or flush
+ * their own connection first (rowsReadBy).
  */
 export async function tableStats(monitor: pg.Client): Promise<TableStats> {
   const { rows } = await monitor.query<{ seq_scans: string; seq_read: string; idx_read: string; written: string }>(
@@ -59,6 +60,20 @@ export async function tableStats(monitor: pg.Client): Promise<TableStats> {
   );
   const row = rows[0];
   return { seqScans: Number(row?.seq_scans), rowsRead: Number(row?.seq_read) + Number(row?.idx_read), rowsWritten: Number(row?.written) };
+}
+
+/**
+ * Rows `work` reads on `client`'s connection, as tableStats counts them: the connection's counters are
+ * flushed (pg_stat_force_next_flush, PostgreSQL 15+) before they are read, so nothing is left pending. Other
+ * connections' reads of the same tables in the meantime count too: run it on a quiet database.
+ */
+export async function rowsReadBy(client: pg.Client, work: () => Promise<unknown>): Promise<number> {
+  await client.query('SELECT pg_stat_force_next_flush()');
+  const before = await tableStats(client);
+  await work();
+  await client.query('SELECT pg_stat_force_next_flush()');
+  const after = await tableStats(client);
+  return after.rowsRead - before.rowsRead;
 }
 
 export interface LoadResult {

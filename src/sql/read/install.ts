@@ -72,15 +72,18 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
     const row = planner.alias();
     const object = planner.object(lookup.model, lookup.model, row, info.fieldNodes);
     const cast = lookup.column === 'id' ? 'uuid[]' : 'text[]';
+    // One probe of the unique index per value, as a correlated subquery: as a join, the planner hashes the
+    // values and reads the whole table once there are a hundred of them (federation's _entities).
     parts.push(
-      `(SELECT json_agg(json_build_array(x.o, ${object.sql})) FROM unnest(${planner.params.add(values, cast)}, ${planner.params.add(ordinals, 'int[]')}) AS x(v, o) ` +
-        `JOIN ${table(lookup.model)} ${row} ON ${row}."${lookup.column}" = x.v)`,
+      `(SELECT json_agg(json_build_array(x.o, (SELECT ${object.sql} FROM ${table(lookup.model)} ${row} WHERE ${row}."${lookup.column}" = x.v))) ` +
+        `FROM unnest(${planner.params.add(values, cast)}, ${planner.params.add(ordinals, 'int[]')}) AS x(v, o))`,
     );
     finishers.push(object.finish);
   }
   const found = (await run(ctx, `json_build_array(${parts.join(', ')})`, planner.params.values)) as ([number, unknown][] | null)[];
   [...groups.values()].forEach(({ lookup }, i) => {
     for (const [ordinal, value] of found[i] ?? []) {
+      if (value === null) continue;
       const finish = finishers[i];
       results[ordinal] = brand(finish ? finish(value) : value, lookup.model);
     }
