@@ -64,7 +64,7 @@ async function receiver(secret: () => string) {
       fallback = behaviour;
     },
     /** Waits until `done` holds for what was received, at most `ms`, naming what it waited for. */
-    async until(what: string, done: (received: Received[]) => boolean, ms = 20_000) {
+    async until(what: string, done: (received: Received[]) => boolean, ms = 60_000) {
       const deadline = Date.now() + ms;
       while (!done(received)) {
         if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}; received ${JSON.stringify(received.map((r) => [r.body.change.slug, r.answered]))}`);
@@ -82,7 +82,7 @@ async function receiver(secret: () => string) {
 }
 
 /** The receiver answers before the instance records the answer: wait for the record, at most `ms`. */
-async function untilStored(what: string, done: () => Promise<boolean>, ms = 10_000) {
+async function untilStored(what: string, done: () => Promise<boolean>, ms = 60_000) {
   const deadline = Date.now() + ms;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -112,7 +112,8 @@ const STATUS = /* GraphQL */ `
   }
 `;
 
-describe(`webhooks (${databaseLabel()})`, () => {
+// Waits are bounded at 60 s each and sit inside the tests' own 180 s, so a slow machine fails on a named wait.
+describe(`webhooks (${databaseLabel()})`, { timeout: 180_000 }, () => {
   let test: TestDatabase;
   let tokens: Tokens;
   let workers: WebhookWorker[] = [];
@@ -200,7 +201,7 @@ describe(`webhooks (${databaseLabel()})`, () => {
     const prisma = new Proxy(test.db.prisma, { get: (target, key, receiverObject) => (key === 'webhook' ? webhook : Reflect.get(target, key, receiverObject)) });
     const nextLook = (what: string) =>
       new Promise<void>((resolve, reject) => {
-        const timeout = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
+        const timeout = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 60_000);
         onLook = () => {
           clearTimeout(timeout);
           onLook = () => {};
@@ -249,8 +250,11 @@ describe(`webhooks (${databaseLabel()})`, () => {
     const status = (await executeAs(createTestApp(test), tokens.admin, STATUS)).data.webhooks[0];
     expect(status).toMatchObject({ name: 'claims', lastStatus: 204, lastError: null, consecutiveFailures: 0, pending: 0 });
     const deliveries = status.deliveries as { status: string; attempts: number; event: { slug: string } }[];
+    // kursk-b is answered at once, but on a starved machine that answer too can come after the timeout.
+    const forB = hook.received.filter((r) => r.body.change.slug === 'kursk-b');
+    expect(forB.at(-1)?.answered).toBe('ok');
     expect(deliveries.map((d) => [d.event.slug, d.status, d.attempts])).toEqual([
-      ['kursk-b', 'DELIVERED', 1],
+      ['kursk-b', 'DELIVERED', forB.length],
       ['kursk-a', 'DELIVERED', forA.length],
     ]);
   });
@@ -332,7 +336,7 @@ describe.skipIf(!usingPostgres())('webhooks with two service instances (PostgreS
           }
         }),
       );
-      await hook.until(`${count} deliveries`, (got) => new Set(got.map((r) => r.body.change.slug)).size >= count, 30_000);
+      await hook.until(`${count} deliveries`, (got) => new Set(got.map((r) => r.body.change.slug)).size >= count);
       // Let both instances run a few more rounds: a second delivery of anything would show up now.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const slugs = hook.received.map((r) => r.body.change.slug);
@@ -345,5 +349,5 @@ describe.skipIf(!usingPostgres())('webhooks with two service instances (PostgreS
     } finally {
       await hook.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
