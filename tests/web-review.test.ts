@@ -20,7 +20,7 @@ const SCREENSHOTS = join(ROOT, 'test-results', 'web');
 const ARTICLE = await readFile(join(ROOT, 'tests', 'fixtures', 'ingest', 'kestrel-ferries.txt'), 'utf8');
 const EXAMPLE_OPERATIONS = join(ROOT, 'examples', 'client', 'generated', 'persisted-documents.json');
 const QUOTE = 'The technology is ready';
-const PAGE_READY_MS = 45_000;
+const PAGE_READY_MS = 120_000;
 const BUILD_MS = 240_000;
 
 const available = existsSync(CHROMIUM);
@@ -57,7 +57,7 @@ async function visible(locator: Locator, what: string, timeout = PAGE_READY_MS) 
   }
 }
 
-describe.skipIf(!available)('the review queue in Chromium (PERSISTED_OPERATIONS=only)', { timeout: 300_000 }, () => {
+describe.skipIf(!available)('the review queue in Chromium (PERSISTED_OPERATIONS=only)', { timeout: 600_000 }, () => {
   let service: Service;
   let origin: string;
   let browser: Browser;
