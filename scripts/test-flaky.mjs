@@ -5,7 +5,7 @@
 // embedded database and (with DATABASE_URL) on PostgreSQL, then prints each file's pass count per database
 // and the first lines of every failure. A file that passes N of N here does not depend on the machine's speed.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,16 +107,20 @@ function runOnce(db, reportFile) {
       for (const file of files) {
         const result = report?.testResults?.find((entry) => relative(ROOT, entry.name) === file);
         if (!result) {
-          outcomes.set(file, { passed: false, failures: [`no result (vitest exited with ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`] });
+          outcomes.set(file, { passed: false, failures: [`no result (vitest exited with ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`], details: [stderr] });
           continue;
         }
         const failed = result.assertionResults.filter((test) => test.status === 'failed');
         const failures = failed.map((test) => `${test.fullName}: ${firstLines(test.failureMessages?.[0])}`);
-        if (result.status === 'failed' && failed.length === 0) failures.push(`the file failed outside a test: ${firstLines(result.message)}`);
+        const details = failed.map((test) => `${test.fullName}\n${(test.failureMessages ?? []).join('\n')}`);
+        if (result.status === 'failed' && failed.length === 0) {
+          failures.push(`the file failed outside a test: ${firstLines(result.message)}`);
+          details.push(`outside a test\n${result.message}`);
+        }
         // A file whose every test was skipped (it needs PostgreSQL, nginx, Redis or Chromium) ran nothing: it is
         // reported as skipped, never counted as a pass.
         const ran = result.assertionResults.some((test) => test.status === 'passed' || test.status === 'failed');
-        outcomes.set(file, { passed: result.status === 'passed' || (result.status !== 'failed' && failed.length === 0), skipped: !ran && failed.length === 0, failures });
+        outcomes.set(file, { passed: result.status === 'passed' || (result.status !== 'failed' && failed.length === 0), skipped: !ran && failed.length === 0, failures, details });
       }
       resolve(outcomes);
     });
@@ -142,6 +146,9 @@ process.on('exit', () => {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 const reportDir = mkdtempSync(join(tmpdir(), 'test-flaky-'));
+// Every failure's whole message (the console shows its first lines): test-results/flaky/<db>-run<N>.log.
+const failureDir = join(ROOT, 'test-results', 'flaky');
+mkdirSync(failureDir, { recursive: true });
 console.log(`${runs} run${runs === 1 ? '' : 's'} of ${files.length} file${files.length === 1 ? '' : 's'} on ${databases.join(' and ')}, ${availableParallelism()} cores, burners: ${burners.kind}`);
 const started = performance.now();
 const tallies = new Map();
@@ -159,6 +166,7 @@ for (const db of databases) {
       else if (outcome.passed) entry.passed++;
       else {
         failedFiles.push(file);
+        appendFileSync(join(failureDir, `${db}-run${run}.log`), `## ${file}\n${outcome.details.join('\n\n')}\n\n`);
         for (const failure of outcome.failures) {
           entry.failures.push(`run ${run}: ${failure}`);
           failures.push(`  ${file}: ${failure}`);

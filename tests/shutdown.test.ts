@@ -143,7 +143,9 @@ describe(`SIGTERM to a real process (${databaseLabel()})`, () => {
     expect(order.map((message) => messages.indexOf(message))).toEqual([...order.map((message) => messages.indexOf(message))].sort((a, b) => a - b));
     const answeredLine = entries.find((line) => line.msg === 'request' && line.path === '/graphql' && line.status === 200);
     expect(answeredLine?.reqId).toMatch(/^[\w-]{8,}$/);
-    expect(messages.indexOf('request')).toBeLessThan(messages.indexOf('stopped accepting connections; requests in flight have finished'));
+    expect(messages.indexOf('request'), `the request's line comes before the drain's end; the log was:\n${messages.join('\n')}`).toBeLessThan(
+      messages.indexOf('stopped accepting connections; requests in flight have finished'),
+    );
   });
 });
 
