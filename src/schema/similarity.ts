@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Claim as ClaimRow, PrismaClient } from '../generated/prisma/client.js';
@@ -39,13 +40,36 @@ export async function scoredClaims(prisma: PrismaClient, searches: readonly Simi
   return found;
 }
 
+/**
+ * `Claim.similar` for every claim of a list in one batch: the claims a request resolves in the same tick share
+ * one scoring statement and one typed read, where one per claim would be two statements per row. Keyed by
+ * claim and limit, so aliases asking for different `first` values on one claim each get their own answer.
+ */
+const similarLoaders = new WeakMap<object, DataLoader<SimilaritySearch, ScoredClaim[], string>>();
+function similarLoader(context: object, prisma: PrismaClient): DataLoader<SimilaritySearch, ScoredClaim[], string> {
+  let loader = similarLoaders.get(context);
+  if (!loader) {
+    loader = new DataLoader(
+      async (searches) => {
+        const found = await scoredClaims(prisma, searches);
+        return searches.map((search) => found.get(search.key) ?? []);
+      },
+      { cacheKeyFn: (search) => search.key },
+    );
+    similarLoaders.set(context, loader);
+  }
+  return loader;
+}
+
 builder.objectField(Claim, 'similar', (t) =>
   t.field({
     type: [ScoredClaimRef],
     description: 'Other claims worded alike (trigram similarity at least 0.3), most similar first, ties by record order: candidates for a merge or a link, never merged by themselves.',
     args: { first: t.arg.int({ defaultValue: DEFAULT_SIMILAR, validate: FIRST, description: `At most this many (1–${MAX_SIMILAR}).` }) },
-    resolve: async (claim, { first }, { prisma }) =>
-      (await scoredClaims(prisma, [{ key: claim.id, text: claim.text, limit: first ?? DEFAULT_SIMILAR, exclude: claim.id }])).get(claim.id) ?? [],
+    resolve: (claim, { first }, context) => {
+      const limit = first ?? DEFAULT_SIMILAR;
+      return similarLoader(context, context.prisma).load({ key: `${claim.id}/${limit}`, text: claim.text, limit, exclude: claim.id });
+    },
   }),
 );
 
