@@ -122,8 +122,14 @@ export function createApp(options: AppOptions) {
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
       ...(options.webApp ? [useWebApp(typeof options.webApp === 'object' ? options.webApp : {})] : []),
       useReadiness(options.checkDatabase),
-      useReconciliation({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, maxBodyBytes: options.integration?.maxBodyBytes }),
-      useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false }),
+      useReconciliation({
+        prisma: options.prisma,
+        logger,
+        publicReads: options.publicReads !== false,
+        maxBodyBytes: options.integration?.maxBodyBytes,
+        rateLimit: options.hardening?.rateLimit,
+      }),
+      useFeeds({ prisma: options.prisma, logger, publicReads: options.publicReads !== false, rateLimit: options.hardening?.rateLimit }),
       useHttpCaching({
         graphqlEndpoint: '/graphql',
         publicMaxAgeSeconds: options.integration?.publicCacheMaxAgeSeconds ?? DEFAULT_PUBLIC_CACHE_MAX_AGE_SECONDS,

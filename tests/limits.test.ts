@@ -227,6 +227,39 @@ describe('rate limiting by cost', () => {
     expect((await send(app, { query: QUERY, headers: address, token: 'fs_made-up' })).status).toBe(429);
   });
 
+  it('charges feeds and the reconciliation endpoints to the same budget, by the rows they may return, with 429 and Retry-After', async () => {
+    const app = appWith(memoryStore({ costPerMinute: 250 }, () => 0), 250);
+    const from = (address: string) => ({ 'x-forwarded-for': `10.9.9.9, ${address}` });
+    const get = (path: string, address: string) => app.fetch(`http://service${path}`, { headers: from(address) });
+    const reconcileBatch = (address: string, queries: number) =>
+      app.fetch('http://service/reconcile', {
+        method: 'POST',
+        headers: { ...from(address), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ queries: JSON.stringify(Object.fromEntries(Array.from({ length: queries }, (_, i) => [`q${i}`, { query: 'China' }]))) }).toString(),
+      });
+    // 101 for the GraphQL page, 100 for a feed page of 100 entries: 49 left.
+    expect((await send(app, { query: QUERY, headers: from('192.0.2.61') })).status).toBe(200);
+    const feed = await get('/feeds/statements.atom?limit=100', '192.0.2.61');
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('<feed');
+    test.resetQueries();
+    const refusedFeed = await get('/feeds/statements.atom?limit=100', '192.0.2.61');
+    expect(refusedFeed.status).toBe(429);
+    expect(Number(refusedFeed.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refusedFeed.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/costs 100 and 49 of your 250 points per minute are left/) } });
+    expect(test.queries, 'a refused request reads nothing').toEqual([]);
+    // Five queries of up to 10 candidates each cost 50: one more than is left.
+    const refusedBatch = await reconcileBatch('192.0.2.61', 5);
+    expect(refusedBatch.status).toBe(429);
+    expect(refusedBatch.headers.get('access-control-allow-origin'), 'still readable cross-origin, as the spec requires').toBe('*');
+    expect(((await refusedBatch.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+    expect((await reconcileBatch('192.0.2.61', 4)).status).toBe(200);
+    // Another client is untouched.
+    const other = await reconcileBatch('192.0.2.62', 5);
+    expect(other.status).toBe(200);
+    expect(Object.keys((await other.json()) as object)).toHaveLength(5);
+  });
+
   it('refills the bucket with time', async () => {
     let now = 0;
     const store = memoryStore({ costPerMinute: 600 }, () => now);

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { variablesWithDefaults } from '../graphql/variables.js';
 import { type CostModel, queryCost } from './cost.js';
 import { limitError } from './limits.js';
-import { type Allowance, clientAddress, type RateLimitStore } from './rate-limit.js';
+import { type Allowance, clientKey, type RateLimitStore } from './rate-limit.js';
 import { currentRequest } from './request-context.js';
 
 /** Send `X-GraphQL-Cost: 1` to get the cost (and what is left of the per-minute budget) in `extensions.cost`. */
@@ -32,12 +32,13 @@ type RequestContext = Context & NodeServerContext & { request?: Request };
 
 /** A token holder is limited by token (wherever it calls from), anyone else by address; a bad token counts as its address. */
 async function clientOf(context: RequestContext, trustedProxies: number): Promise<string> {
-  if (context.request?.headers.has('authorization')) {
-    const principal = await context.principal().catch(() => null);
-    if (principal) return `token:${principal.name}`;
-  }
-  const forwarded = context.request?.headers.get('x-forwarded-for') ?? context.req?.headers?.['x-forwarded-for'];
-  return `ip:${clientAddress(context.req?.socket?.remoteAddress, typeof forwarded === 'string' ? forwarded : null, trustedProxies)}`;
+  const nodeForwarded = context.req?.headers?.['x-forwarded-for'];
+  const headers = {
+    has: (name: string) => context.request?.headers.has(name) ?? false,
+    // Over a WebSocket the address comes from the upgrade request's Node headers.
+    get: (name: string) => context.request?.headers.get(name) ?? (name === 'x-forwarded-for' && typeof nodeForwarded === 'string' ? nodeForwarded : null),
+  };
+  return clientKey(headers, context.req?.socket?.remoteAddress, () => context.principal(), trustedProxies);
 }
 
 function rateLimited(cost: number, capacity: number, allowance: Allowance): GraphQLError {

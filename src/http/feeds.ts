@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { renderFeed } from '../feeds/atom.js';
 import { FEED_PATHS, loadFeed, parseFeedQuery } from '../feeds/feeds.js';
 import { RequestError } from '../reconcile/errors.js';
+import { spendOnEndpoint } from './endpoint-rate-limit.js';
 import { checkReadAccess, failureResponse, openCors, type ReadEndpointOptions } from './reconcile.js';
 import { matchesETag } from './static-assets.js';
 
@@ -18,12 +19,14 @@ function notModified(request: Request, etag: string, lastModified: Date): boolea
   return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-async function serveFeed(R: typeof Response, request: Request, url: URL, options: ReadEndpointOptions): Promise<Response> {
+async function serveFeed(R: typeof Response, request: Request, url: URL, options: ReadEndpointOptions, serverContext: unknown): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') throw new RequestError(405, 'METHOD_NOT_ALLOWED', 'Feeds are read with GET');
   const kind = url.pathname === FEED_PATHS.statements ? 'statements' : url.pathname === FEED_PATHS.claims ? 'claims' : null;
   if (!kind) throw new RequestError(404, 'NOT_FOUND', `No feed here: the feeds are ${Object.values(FEED_PATHS).join(' and ')}`);
   await checkReadAccess(options.prisma, options.publicReads, request);
   const query = parseFeedQuery(kind, url.searchParams);
+  // A page costs the entries it may hold, as a GraphQL page of the same rows would.
+  await spendOnEndpoint(options.rateLimit, options.prisma, request, serverContext, query.limit);
   const feed = await loadFeed(options.prisma, query, url.origin);
   const body = renderFeed({ ...feed, selfUrl: url.href });
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
@@ -40,13 +43,13 @@ async function serveFeed(R: typeof Response, request: Request, url: URL, options
 /** Atom 1.0 feeds of saved searches under /feeds: statements by actor, claim or source, and claims by topic. */
 export function useFeeds(options: ReadEndpointOptions): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (!isFeedPath(url.pathname)) return;
       try {
-        endResponse(await serveFeed(fetchAPI.Response, request, url, options));
+        endResponse(await serveFeed(fetchAPI.Response, request, url, options, serverContext));
       } catch (error) {
         const failure = failureResponse(error, options.logger);
-        const response = fetchAPI.Response.json(failure.toJSON(), { status: failure.status });
+        const response = fetchAPI.Response.json(failure.toJSON(), { status: failure.status, headers: failure.headers });
         if (failure.status === 401) response.headers.set('www-authenticate', 'Bearer');
         if (failure.status === 405) response.headers.set('allow', 'GET, HEAD, OPTIONS');
         if (failure.status === 503) response.headers.set('retry-after', '2');

@@ -106,6 +106,24 @@ export function redisStore(limit: RateLimit, redis: Redis, logger: Logger): Rate
 }
 
 /**
+ * Whose bucket a request spends from: its token's when it sends a valid one, wherever it calls from, and
+ * otherwise its address (a made-up token counts as its address). GraphQL operations, feeds and the
+ * reconciliation endpoints all use this, so they share one budget per client.
+ */
+export async function clientKey(
+  headers: { get(name: string): string | null; has(name: string): boolean } | undefined,
+  socketAddress: string | undefined,
+  principal: () => Promise<{ name: string } | null>,
+  trustedProxies: number,
+): Promise<string> {
+  if (headers?.has('authorization')) {
+    const found = await principal().catch(() => null);
+    if (found) return `token:${found.name}`;
+  }
+  return `ip:${clientAddress(socketAddress, headers?.get('x-forwarded-for') ?? null, trustedProxies)}`;
+}
+
+/**
  * The client's address: the socket's, or with `trustedProxies` load balancers in front, the address the
  * nearest of them saw (X-Forwarded-For is appended to by each hop, so only its last entries can be trusted).
  */

@@ -10,6 +10,7 @@ import { parseBatch, parseJsonParameter } from '../reconcile/query.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { parseSuggestParams, suggestEntity, suggestProperty, suggestType } from '../reconcile/suggest.js';
 import { classifyDatabaseError } from './database-errors.js';
+import { type EndpointRateLimit, spendOnEndpoint } from './endpoint-rate-limit.js';
 
 export interface ReadEndpointOptions {
   prisma: PrismaClient;
@@ -18,6 +19,8 @@ export interface ReadEndpointOptions {
   publicReads: boolean;
   /** Largest form body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** The GraphQL endpoint's rate limit: these endpoints draw from the same buckets. */
+  rateLimit?: EndpointRateLimit | undefined;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -91,7 +94,7 @@ function reply(R: typeof Response, body: unknown, request: Request, url: URL, st
 }
 
 const errorResponse = (R: typeof Response, error: RequestError, request: Request, url: URL) =>
-  reply(R, error.toJSON(), request, url, error.status, error.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+  reply(R, error.toJSON(), request, url, error.status, { ...error.headers, ...(error.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
 
 /** GET query parameters, or a form-encoded POST body (bounded), as one set of parameters. */
 async function parameters(request: Request, url: URL, maxBodyBytes: number): Promise<URLSearchParams> {
@@ -121,9 +124,10 @@ async function parameters(request: Request, url: URL, maxBodyBytes: number): Pro
 
 const isReconcilePath = (path: string) => path === RECONCILE_PATHS.endpoint || path.startsWith(`${RECONCILE_PATHS.endpoint}/`);
 
-async function route(R: typeof Response, request: Request, url: URL, options: ReadEndpointOptions): Promise<Response> {
+async function route(R: typeof Response, request: Request, url: URL, options: ReadEndpointOptions, serverContext: unknown): Promise<Response> {
   const path = url.pathname.replace(/\/$/, '') || '/';
   const { prisma } = options;
+  const spend = (cost: number) => spendOnEndpoint(options.rateLimit, prisma, request, serverContext, cost);
   if (request.method !== 'GET' && !(request.method === 'POST' && path === RECONCILE_PATHS.endpoint)) {
     const allow = path === RECONCILE_PATHS.endpoint ? 'GET, POST, OPTIONS' : 'GET, OPTIONS';
     throw new RequestError(405, 'METHOD_NOT_ALLOWED', `Use ${allow.replace(', OPTIONS', '')} here`, undefined);
@@ -133,16 +137,28 @@ async function route(R: typeof Response, request: Request, url: URL, options: Re
     const params = await parameters(request, url, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
     const queries = params.get('queries');
     const extension = params.get('extend');
-    if (queries === null && extension === null) return reply(R, manifest(base, { privateReads: !options.publicReads }), request, url);
+    if (queries === null && extension === null) {
+      await spend(1);
+      return reply(R, manifest(base, { privateReads: !options.publicReads }), request, url);
+    }
     await checkReadAccess(prisma, options.publicReads, request);
     if (queries !== null && extension !== null) throw badRequest('send either "queries" or "extend", not both');
-    if (queries !== null) return reply(R, await reconcile(prisma, parseBatch(parseJsonParameter(queries, 'queries'))), request, url);
-    return reply(R, await extend(prisma, parseExtendQuery(parseJsonParameter(extension ?? '', 'extend'))), request, url);
+    if (queries !== null) {
+      const batch = parseBatch(parseJsonParameter(queries, 'queries'));
+      // Each query may return up to its `limit` candidates.
+      await spend(batch.reduce((sum, query) => sum + query.limit, 0));
+      return reply(R, await reconcile(prisma, batch), request, url);
+    }
+    const extendQuery = parseExtendQuery(parseJsonParameter(extension ?? '', 'extend'));
+    await spend(extendQuery.ids.length * Math.max(1, extendQuery.properties.length));
+    return reply(R, await extend(prisma, extendQuery), request, url);
   }
   if (path === RECONCILE_PATHS.schema) {
+    await spend(1);
     return reply(R, { schemaSpace: `${base}${RECONCILE_PATHS.schema}`, types: TYPES }, request, url);
   }
   await checkReadAccess(prisma, options.publicReads, request);
+  await spend(1);
   if (path.startsWith(RECONCILE_PATHS.entity)) {
     const id = decodeURIComponent(path.slice(RECONCILE_PATHS.entity.length));
     return new R(null, { status: 302, headers: { location: `${base}${await entityLocation(prisma, id)}` } });
@@ -172,10 +188,10 @@ async function route(R: typeof Response, request: Request, url: URL, options: Re
 /** The W3C Entity Reconciliation API (v0.2, which OpenRefine speaks) under /reconcile. */
 export function useReconciliation(options: ReadEndpointOptions): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (!isReconcilePath(url.pathname)) return;
       try {
-        endResponse(await route(fetchAPI.Response, request, url, options));
+        endResponse(await route(fetchAPI.Response, request, url, options, serverContext));
       } catch (error) {
         const failure = failureResponse(error, options.logger);
         const response = errorResponse(fetchAPI.Response, failure, request, url);

@@ -5,6 +5,8 @@ export class RequestError extends Error {
     readonly code: string,
     message: string,
     readonly path?: string,
+    /** Response headers the error needs, such as `Retry-After` on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'RequestError';
