@@ -243,6 +243,23 @@ describe(`importClaimReview (${databaseLabel()})`, () => {
     expect(warning.similarity).toBeLessThan(0.8);
   });
 
+  it('matches a reviewer by its exact name, case aside: "%" or "_" in a name is a character, not a wildcard', async () => {
+    await test.db.prisma.actor.create({ data: { slug: 'desk-x', name: 'Fact Desk X', kind: 'ORGANIZATION' } });
+    const byCase = claimReview('Dams in Bulgaria hold more water than ever.', 'FACT DESK X', 'TRUE');
+    const { importClaimReview: sameName } = await data(tokens.write, IMPORT, { d: byCase, dry: true });
+    expect(sameName.data.reviews[0]).toMatchObject({ reviewer: 'desk-x', reviewerCreated: false });
+    await test.db.prisma.actor.create({ data: { slug: 'desk-y', name: '100% Fact_Check', kind: 'ORGANIZATION' } });
+    const literal = claimReview('Dams in Bulgaria hold more water than ever.', '100% FACT_CHECK', 'TRUE');
+    const { importClaimReview: sameLiteral } = await data(tokens.write, IMPORT, { d: literal, dry: true });
+    expect(sameLiteral.data.reviews[0]).toMatchObject({ reviewer: 'desk-y', reviewerCreated: false });
+    for (const name of ['%', '_', 'Chin_', 'C%']) {
+      const wild = claimReview('Dams in Bulgaria hold more water than ever.', name, 'TRUE');
+      const { importClaimReview } = await data(tokens.write, IMPORT, { d: wild, dry: true });
+      expect(importClaimReview.data.reviews[0], `author ${JSON.stringify(name)}`).toMatchObject({ reviewerCreated: true });
+      expect(importClaimReview.data.created.actors, `author ${JSON.stringify(name)}`).toBe(1);
+    }
+  });
+
   it('finds the scale by label, or takes the named one, and refuses a label no scale has', async () => {
     const four = claimReview('Dams in Bulgaria hold more water than ever.', 'Check Your Fact', 'Needs context', { reviewRating: { '@type': 'Rating', alternateName: 'Needs context' } });
     const { importClaimReview: found } = await data(tokens.write, IMPORT, { d: four, dry: true });

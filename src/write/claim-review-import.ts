@@ -146,7 +146,8 @@ async function importInside(tx: Tx, parsed: ParsedClaimReview[], options: ClaimR
     const slug = asciiSlug(reviewer.name) || 'reviewer';
     const found =
       (await tx.actor.findUnique({ where: { slug }, select: { slug: true } })) ??
-      (await tx.actor.findFirst({ where: { name: { equals: reviewer.name, mode: 'insensitive' } }, select: { slug: true }, orderBy: { id: 'asc' } }));
+      // Prisma sends a case-insensitive `equals` as ILIKE: escaped, "%" and "_" in a name are characters, not wildcards.
+      (await tx.actor.findFirst({ where: { name: { equals: reviewer.name.replace(/[\\%_]/g, (character) => `\\${character}`), mode: 'insensitive' } }, select: { slug: true }, orderBy: { id: 'asc' } }));
     if (found) reviewerSlugs.set(key, { slug: found.slug, created: false });
     else {
       const fresh = uniqueSlug(slug, (candidate) => newActors.some((actor) => actor.slug === candidate));
