@@ -41,21 +41,59 @@ export interface Live {
   connected: boolean;
 }
 
+/** Pauses before opening a lost event stream again: longer after each failed attempt, at most 30 s. */
+export const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000] as const;
+
 /**
  * Follows `statementRecorded` (Server-Sent Events) and counts the statements that `matches` says belong on this
  * page; pages pass `revision` to `useRevalidate` on their queries. `claim` narrows the stream on the server.
+ *
+ * A stream that ends or fails (the service restarted, a proxy cut it, the laptop slept) is opened again after
+ * a pause (`RECONNECT_DELAYS_MS`); as it opens again the page revalidates, since statements recorded
+ * while it was closed were never announced.
  */
 export function useLiveStatements(matches: (statement: LiveStatement) => boolean, claim?: string): Live {
   const [live, setLive] = useState<Live>({ revision: 0, latest: null, connected: false });
-  const [result] = useSubscription({ query: LiveStatement, variables: { claim: claim ?? null } });
+  const [result, reopen] = useSubscription({ query: LiveStatement, variables: { claim: claim ?? null } });
   const matchesRef = useRef(matches);
   matchesRef.current = matches;
   const statement = result.data?.statementRecorded;
   useEffect(() => {
     if (statement && matchesRef.current(statement)) setLive((current) => ({ ...current, revision: current.revision + 1, latest: statement }));
   }, [statement]);
-  const connected = result.fetching && !result.error;
+  // urql keeps a failed stream's error while it opens the next one: that error does not count against it.
+  const staleError = useRef<unknown>(undefined);
+  const connected = result.fetching && (!result.error || result.error === staleError.current);
   useEffect(() => setLive((current) => (current.connected === connected ? current : { ...current, connected })), [connected]);
+
+  const opened = useRef(false);
+  const lost = useRef(false);
+  const attempts = useRef(0);
+  useEffect(() => {
+    if (connected) {
+      opened.current = true;
+      if (lost.current) {
+        lost.current = false;
+        // Back: run the page's queries again for what was recorded meanwhile (nothing to announce by name).
+        setLive((current) => ({ ...current, revision: current.revision + 1, latest: null }));
+      }
+      return;
+    }
+    if (!opened.current && !result.error) return;
+    lost.current = true;
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempts.current, RECONNECT_DELAYS_MS.length - 1)];
+    attempts.current += 1;
+    const failed = result.error;
+    const timer = setTimeout(() => {
+      staleError.current = failed;
+      reopen({ requestPolicy: 'network-only' });
+    }, delay);
+    return () => clearTimeout(timer);
+  }, [connected, result.error, reopen]);
+  // A stream that delivers is a stream that works: the next loss starts again from the shortest pause.
+  useEffect(() => {
+    if (statement) attempts.current = 0;
+  }, [statement]);
   return live;
 }
 
