@@ -40,6 +40,8 @@ export function configurePlanCache(options: { maxPlans: number }) {
   maxPlans = options.maxPlans;
   plans.clear();
   size = 0;
+  counts.hits = 0;
+  counts.misses = 0;
 }
 
 export const planCacheStats = () => ({ ...counts, plans: size });
