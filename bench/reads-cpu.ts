@@ -226,12 +226,19 @@ if (values.worker) {
     if (values['plan-cache']) {
       let reused = 0;
       let made = 0;
+      const planning = new Map<string, number[]>();
       const toggled = (maxPlans: number) => async (id: ShapeId, n: number) => {
-        configurePlanCache({ maxPlans });
+        configurePlanCache({ maxPlans, timed: true });
         await bench.measure(id, 1);
+        const before = planCacheStats();
         const measured = await bench.measure(id, n);
-        reused += planCacheStats().hits;
-        made += planCacheStats().misses;
+        const after = planCacheStats();
+        if (maxPlans > 0) {
+          reused += after.hits - before.hits;
+          made += after.misses - before.misses;
+        }
+        const key = `${id} ${maxPlans > 0 ? 'on' : 'off'}`;
+        planning.set(key, [...(planning.get(key) ?? []), (after.cpuMicros - before.cpuMicros) / 1000 / n]);
         return measured;
       };
       await paired([
@@ -239,6 +246,12 @@ if (values.worker) {
         { label: 'plan cache on', measure: toggled(1_000) },
       ]);
       console.log(`plan cache on, in the measured requests: ${reused} plans reused, ${made} made (cache off: every request plans)`);
+      console.log('CPU ms per request spent finding or making the plan (process.cpuUsage around it), medians of the rounds:');
+      for (const id of SHAPE_IDS) {
+        const off = median(planning.get(`${id} off`) ?? [0]);
+        const on = median(planning.get(`${id} on`) ?? [0]);
+        console.log(`| ${id} | off ${off.toFixed(3)} ms | on ${on.toFixed(3)} ms | saved ${(off - on).toFixed(3)} ms |`);
+      }
     } else {
       console.log(`${REQUESTS} requests per shape, one at a time; ${process.version}`);
       console.log('| shape | Node CPU ms / request | GC pauses / request (wall-clock) | SQL statements / request |\n| --- | ---: | ---: | ---: |');

@@ -33,11 +33,17 @@ let maxPlans = 1_000;
 /** By the first field node of the root field, least recently used first. */
 const plans = new Map<FieldNode, Entry<unknown>[]>();
 let size = 0;
-const counts = { hits: 0, misses: 0 };
+const counts = { hits: 0, misses: 0, cpuMicros: 0 };
+let timed = false;
 
-/** Sets the cache's bound (0 turns it off: every request plans; the CPU benchmark compares both). */
-export function configurePlanCache(options: { maxPlans: number }) {
+/**
+ * Sets the cache's bound (0 turns it off: every request plans; the CPU benchmark compares both). `timed`
+ * adds the CPU time spent finding or making plans to the stats (bench/reads-cpu.ts).
+ */
+export function configurePlanCache(options: { maxPlans: number; timed?: boolean }) {
   maxPlans = options.maxPlans;
+  timed = options.timed ?? false;
+  counts.cpuMicros = 0;
   plans.clear();
   size = 0;
   counts.hits = 0;
@@ -64,6 +70,17 @@ function replays(entry: Entry<unknown>, replay: Replay): boolean {
  * (the field falls back to its resolver) is not kept.
  */
 export function plan<T>(info: GraphQLResolveInfo, purpose: string, root: unknown, build: (planner: Planner) => T | undefined): { value: T; params: unknown[] } | undefined {
+  if (!timed) return planned(info, purpose, root, build);
+  const started = process.cpuUsage();
+  try {
+    return planned(info, purpose, root, build);
+  } finally {
+    const used = process.cpuUsage(started);
+    counts.cpuMicros += used.user + used.system;
+  }
+}
+
+function planned<T>(info: GraphQLResolveInfo, purpose: string, root: unknown, build: (planner: Planner) => T | undefined): { value: T; params: unknown[] } | undefined {
   const first = info.fieldNodes[0];
   const candidates = first && maxPlans > 0 ? plans.get(first) : undefined;
   if (first && candidates) {
