@@ -116,7 +116,13 @@ export class Planner {
    * their own parameters): its text is a fact, as it says which filters apply and numbers their parameters.
    */
   declared<T extends string | string[] | undefined>(build: (replay: Replay) => T): T {
-    return this.fact(build, sameJson);
+    // With the number of parameters it added: one it added without using would shift the numbers after it.
+    const [sql] = this.fact((replay): [T, number] => {
+      const before = replay.params.values.length;
+      const built = build(replay);
+      return [built, replay.params.values.length - before];
+    }, sameJson);
+    return sql;
   }
 
   /** The fields a selection asks of an object of type `typeName`, by response key. */
