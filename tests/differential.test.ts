@@ -10,6 +10,7 @@ import { buildCatalog, ERRORS_REPORTED_BY_PARENT, type GeneratedQuery, QueryGene
 import { type Comparable, comparable, createReferenceExecutor, type ReferenceExecutor } from './support/reference/index.js';
 import { DOCUMENTED, type Quirks, TODAYS_SERVICE } from './support/reference/quirks.js';
 import { PERTURBATIONS } from './support/reference/semantics.js';
+import { planCacheStats } from '../src/sql/read/plan-cache.js';
 
 /**
  * The differential proof of the read path: random queries over the whole schema, each answered by the
@@ -20,11 +21,17 @@ import { PERTURBATIONS } from './support/reference/semantics.js';
  *   DIFF_QUERIES=n   how many queries (default 1000)
  *   DIFF_ONLY=i      replay query #i alone (the queries before it still run, unchecked, for their cursors)
  *   DIFF_STRICT=1    compare with the documented behaviour, not today's known departures from it (quirks.ts)
+ *   DIFF_VARIANTS=0  do not send each query with variables a second time, its variables redrawn
+ *
+ * A query with variables is sent again right after, as the same text with its variables redrawn
+ * (`QueryGenerator.variant`): the service then reuses the document's cached plans (src/sql/read/plan-cache.ts)
+ * with variables that may or may not change what a plan depends on; both answers are judged.
  */
 const SEED = Number(process.env.DIFF_SEED ?? 20261126);
 const QUERIES = Number(process.env.DIFF_QUERIES ?? 1000);
 const ONLY = process.env.DIFF_ONLY === undefined ? undefined : Number(process.env.DIFF_ONLY);
 const STRICT = process.env.DIFF_STRICT === '1';
+const VARIANTS = process.env.DIFF_VARIANTS !== '0';
 const SHOWN_FAILURES = 5;
 /** How many of the run's answers the perturbation check replays. */
 const RECORDED = 1000;
@@ -88,7 +95,7 @@ function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined
 }
 
 const replayCommand = (index: number) =>
-  `${usingPostgres() ? 'DATABASE_URL=<as in this run> ' : ''}DIFF_SEED=${SEED}${STRICT ? ' DIFF_STRICT=1' : ''} DIFF_ONLY=${index} npx vitest run tests/differential.test.ts`;
+  `${usingPostgres() ? 'DATABASE_URL=<as in this run> ' : ''}DIFF_SEED=${SEED}${STRICT ? ' DIFF_STRICT=1' : ''}${VARIANTS ? '' : ' DIFF_VARIANTS=0'} DIFF_ONLY=${index} npx vitest run tests/differential.test.ts`;
 
 function describeFailure(generated: GeneratedQuery, service: Comparable, expected: Comparable): string {
   return [
@@ -111,54 +118,67 @@ describe(`differential: the service against the reference executor (${databaseLa
     const allQuirks = createReferenceExecutor(test.db.prisma, { quirks: TODAYS_SERVICE });
     if (STRICT) for (const executor of [...oneQuirk.values(), allQuirks]) await executor.refresh();
     const codes = new Map<string, number>();
+    let firstAnswer = '';
     let serviceMs = 0;
     let referenceMs = 0;
     let compared = 0;
+    let variantsCompared = 0;
+    let variantsDiffering = 0;
+    let planHits = planCacheStats().hits;
     const unjudged = new Map<string, number>();
     const timings: [number, number][] = [];
     let rows = 0;
     // Until QUERIES have been judged (or, replaying, up to query #ONLY).
     const more = (index: number) => (ONLY === undefined ? compared < QUERIES && index < QUERIES * 2 : index <= ONLY);
     for (let index = 0; more(index); index++) {
-      const generated = generator.next();
-      let started = performance.now();
-      const raw = await execute(app, generated.query, generated.variables);
-      const took = performance.now() - started;
-      serviceMs += took;
-      timings.push([took, index]);
-      generator.observe(generated, raw);
-      if (ONLY !== undefined && index !== ONLY) continue;
-      const service = comparable(raw);
-      started = performance.now();
-      const expected = await reference.execute(generated.query, generated.variables);
-      referenceMs += performance.now() - started;
-      if (expected.unpredictable) {
-        unjudged.set(expected.unpredictable, (unjudged.get(expected.unpredictable) ?? 0) + 1);
-        continue;
-      }
-      compared++;
-      rows += JSON.stringify(service.data).match(/"id"|"slug"|"cursor"/g)?.length ?? 0;
-      for (const error of service.errors) codes.set(error.code ?? 'none', (codes.get(error.code ?? 'none') ?? 0) + 1);
-      if (JSON.stringify(service) !== JSON.stringify(expected)) {
-        failures.push(describeFailure(generated, service, expected));
-        if (STRICT) {
-          let cause = 'unexplained';
-          for (const [name, executor] of oneQuirk) {
-            if (JSON.stringify(await executor.execute(generated.query, generated.variables)) === JSON.stringify(service)) cause = name;
-          }
-          if (cause === 'unexplained') {
-            const today = await allQuirks.execute(generated.query, generated.variables);
-            if (today.unpredictable) cause = 'depends on the plan';
-            else if (JSON.stringify(today) === JSON.stringify(service)) cause = 'several quirks';
-          }
-          explained.set(cause, (explained.get(cause) ?? 0) + 1);
+      const first = generator.next();
+      const variant = VARIANTS ? generator.variant(first) : undefined;
+      for (const generated of variant ? [first, variant] : [first]) {
+        const isVariant = generated === variant;
+        let started = performance.now();
+        const raw = await execute(app, generated.query, generated.variables);
+        const took = performance.now() - started;
+        serviceMs += took;
+        timings.push([took, index]);
+        // Only first sends feed the cursors later queries page from: the sequence of queries stays as without variants.
+        if (!isVariant) generator.observe(generated, raw);
+        if (!isVariant) firstAnswer = JSON.stringify(raw);
+        else if (JSON.stringify(raw) !== firstAnswer) variantsDiffering++;
+        if (ONLY !== undefined && index !== ONLY) continue;
+        const service = comparable(raw);
+        started = performance.now();
+        const expected = await reference.execute(generated.query, generated.variables);
+        referenceMs += performance.now() - started;
+        if (expected.unpredictable) {
+          unjudged.set(expected.unpredictable, (unjudged.get(expected.unpredictable) ?? 0) + 1);
+          continue;
         }
-      } else if (ONLY !== undefined) {
-        console.info(`query #${index} agrees:\n${generated.query}\n${JSON.stringify(generated.variables)}\n${JSON.stringify(service).slice(0, 4000)}`);
-      } else if (recorded.length < RECORDED) {
-        recorded.push({ generated, service });
+        if (isVariant) variantsCompared++;
+        else compared++;
+        rows += JSON.stringify(service.data).match(/"id"|"slug"|"cursor"/g)?.length ?? 0;
+        for (const error of service.errors) codes.set(error.code ?? 'none', (codes.get(error.code ?? 'none') ?? 0) + 1);
+        if (JSON.stringify(service) !== JSON.stringify(expected)) {
+          failures.push(describeFailure(generated, service, expected));
+          if (STRICT) {
+            let cause = 'unexplained';
+            for (const [name, executor] of oneQuirk) {
+              if (JSON.stringify(await executor.execute(generated.query, generated.variables)) === JSON.stringify(service)) cause = name;
+            }
+            if (cause === 'unexplained') {
+              const today = await allQuirks.execute(generated.query, generated.variables);
+              if (today.unpredictable) cause = 'depends on the plan';
+              else if (JSON.stringify(today) === JSON.stringify(service)) cause = 'several quirks';
+            }
+            explained.set(cause, (explained.get(cause) ?? 0) + 1);
+          }
+        } else if (ONLY !== undefined) {
+          console.info(`query #${index}${isVariant ? ' (variables redrawn)' : ''} agrees:\n${generated.query}\n${JSON.stringify(generated.variables)}\n${JSON.stringify(service).slice(0, 4000)}`);
+        } else if (recorded.length < RECORDED) {
+          recorded.push({ generated, service });
+        }
       }
     }
+    planHits = planCacheStats().hits - planHits;
     const stats = generator.stats;
     console.info(
       `[differential ${databaseLabel()}] ${compared} queries compared (seed ${SEED}${STRICT ? ', strict' : ''}): ${failures.length} differ. ` +
@@ -169,6 +189,12 @@ describe(`differential: the service against the reference executor (${databaseLa
         (unjudged.size > 0 ? ` Not judged, as today's answer depends on the service's query plan (quirks.ts): ${JSON.stringify(Object.fromEntries(unjudged))}.` : '') +
         (generator.unknownArguments.size > 0 ? ` Arguments the generator has no values for: ${[...generator.unknownArguments].join(', ')}.` : ''),
     );
+    if (VARIANTS) {
+      console.info(
+        `[differential ${databaseLabel()}] ${variantsCompared} queries sent again with their variables redrawn and compared (${variantsDiffering} of all sent again answered ` +
+          `differently from the first send); the read compiler reused a cached plan ${planHits} times in the run.`,
+      );
+    }
     timings.sort((a, b) => a[0] - b[0]);
     const percentile = (p: number) => Math.round(timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]?.[0] ?? 0);
     console.info(

@@ -142,7 +142,12 @@ export interface GeneratedQuery {
   /** How it came about, e.g. "next page of #12 Query.statements". */
   origin: string;
   document: DocumentNode;
+  /** How to draw another value for each variable (see `variant`). */
+  redraws?: Record<string, Redraw>;
 }
+
+/** Another value for a variable, from the same distribution as its first; undefined leaves the variable out. */
+type Redraw = () => unknown;
 
 interface Site {
   field: FieldNode;
@@ -154,6 +159,7 @@ interface Site {
 interface Generated {
   document: DocumentNode;
   variables: Record<string, unknown>;
+  redraws?: Record<string, Redraw>;
 }
 
 interface HistoryEntry extends Generated {
@@ -197,7 +203,8 @@ function recase(text: string, random: Random): string {
 }
 
 export class QueryGenerator {
-  private readonly random: Random;
+  private random: Random;
+  private readonly variantRandom: Random;
   private readonly history: HistoryEntry[] = [];
   private readonly cursorPool = new Map<string, string[]>();
   private index = 0;
@@ -207,7 +214,7 @@ export class QueryGenerator {
   readonly stats = { generated: 0, continuations: 0, invalidRetries: 0, withVariables: 0, withFragments: 0, withDirectives: 0 };
 
   // Per-document state while one query is generated.
-  private variables: { definition: VariableDefinitionNode; value: unknown; name: string }[] = [];
+  private variables: { definition: VariableDefinitionNode; value: unknown; name: string; nonNull: boolean; redraw?: Redraw | undefined }[] = [];
   private fragments: FragmentDefinitionNode[] = [];
   private aliasCounter = 0;
 
@@ -217,6 +224,7 @@ export class QueryGenerator {
     seed: number,
   ) {
     this.random = createRandom(`queries:${seed}`);
+    this.variantRandom = createRandom(`variants:${seed}`);
   }
 
   /** The next query: most are fresh, some page on from a connection in an earlier response. */
@@ -235,11 +243,35 @@ export class QueryGenerator {
       const generated = this.fresh(index);
       if (validate(this.schema, generated.document).length === 0) {
         this.account(generated.document);
-        return { index, query: print(generated.document), variables: generated.variables, origin: 'fresh', document: generated.document };
+        return { index, query: print(generated.document), variables: generated.variables, origin: 'fresh', document: generated.document, ...(generated.redraws ? { redraws: generated.redraws } : {}) };
       }
       this.stats.invalidRetries++;
     }
     throw new Error(`could not generate a valid query #${index} in 50 attempts`);
+  }
+
+  /**
+   * The same query text with other values for its variables (each redrawn as it was first drawn; `@include`
+   * and `@skip` conditions flipped or kept): the service reuses what it cached for the document (parse,
+   * validation, the read compiler's plans) with variables that may change what the plan depends on.
+   * Undefined for a query without variables. Draws from a random sequence of its own, so the main sequence
+   * of queries stays the same.
+   */
+  variant(generated: GeneratedQuery): GeneratedQuery | undefined {
+    const redraws = generated.redraws;
+    if (!redraws || Object.keys(redraws).length === 0) return undefined;
+    const main = this.random;
+    this.random = this.variantRandom;
+    try {
+      const variables: Record<string, unknown> = {};
+      for (const [name, redraw] of Object.entries(redraws)) {
+        const value = this.random.chance(0.25) ? generated.variables[name] : redraw();
+        if (value !== undefined) variables[name] = value;
+      }
+      return { ...generated, variables, origin: `variables redrawn for #${generated.index} (${generated.origin})` };
+    } finally {
+      this.random = main;
+    }
   }
 
   /** Remembers what the service answered, for cursors to page from later. */
@@ -326,7 +358,13 @@ export class QueryGenerator {
     };
     const variables: Record<string, unknown> = {};
     for (const variable of this.variables) if (variable.value !== undefined) variables[variable.name] = variable.value;
-    return { document: { kind: Kind.DOCUMENT, definitions: [operation, ...this.fragments] }, variables };
+    const redraws: Record<string, Redraw> = {};
+    for (const { name, redraw, nonNull, value } of this.variables) {
+      if (!redraw) continue;
+      // A non-null variable keeps its value when the redraw gives none.
+      redraws[name] = nonNull ? () => redraw() ?? value : redraw;
+    }
+    return { document: { kind: Kind.DOCUMENT, definitions: [operation, ...this.fragments] }, variables, redraws };
   }
 
   private alias(base: string) {
@@ -496,16 +534,18 @@ export class QueryGenerator {
     const condition = this.random.chance(0.5);
     const value: ValueNode = this.random.chance(0.5)
       ? { kind: Kind.BOOLEAN, value: condition }
-      : this.variable('b', 'Boolean!', condition);
+      : this.variable('b', 'Boolean!', condition, undefined, () => this.random.chance(0.5));
     return [{ kind: Kind.DIRECTIVE, name: nameNode(directive), arguments: [{ kind: Kind.ARGUMENT, name: nameNode('if'), value }] }];
   }
 
   // ---------------------------------------------------------------- arguments and values
 
-  private variable(prefix: string, type: string, value: unknown, defaultValue?: ValueNode): ValueNode {
+  private variable(prefix: string, type: string, value: unknown, defaultValue?: ValueNode, redraw?: Redraw): ValueNode {
     const name = `${prefix}${this.variables.length + 1}`;
     this.variables.push({
       name,
+      nonNull: type.endsWith('!'),
+      redraw,
       value: defaultValue ? undefined : value,
       definition: {
         kind: Kind.VARIABLE_DEFINITION,
@@ -543,15 +583,15 @@ export class QueryGenerator {
   }
 
   /** An argument value, inline or as a variable (sometimes a variable's default). */
-  private value(arg: GraphQLArgument, value: unknown): ValueNode {
+  private value(arg: GraphQLArgument, value: unknown, redraw?: Redraw): ValueNode {
     if (this.random.chance(0.5)) return this.literal(value, arg.type);
-    if (typeof value === 'number' && this.random.chance(0.2)) return this.variable('v', String(getNullableType(arg.type)), value, this.literal(value, arg.type));
-    return this.variable('v', String(arg.type), value);
+    if (typeof value === 'number' && this.random.chance(0.2)) return this.variable('v', String(getNullableType(arg.type)), value, this.literal(value, arg.type), redraw);
+    return this.variable('v', String(arg.type), value, undefined, redraw);
   }
 
   private arguments(coordinate: string, field: GraphQLField<unknown, unknown>, hops: number, rows: number, connection: boolean): { nodes: ArgumentNode[]; pageSize: number } | undefined {
     const nodes: ArgumentNode[] = [];
-    const add = (arg: GraphQLArgument, value: unknown) => nodes.push({ kind: Kind.ARGUMENT, name: nameNode(arg.name), value: this.value(arg, value) });
+    const add = (arg: GraphQLArgument, value: unknown, redraw: Redraw) => nodes.push({ kind: Kind.ARGUMENT, name: nameNode(arg.name), value: this.value(arg, value, redraw) });
     const byName = new Map(field.args.map((arg) => [arg.name, arg]));
     let pageSize = 0;
     if (connection) {
@@ -559,7 +599,7 @@ export class QueryGenerator {
       pageSize = paging.size;
       for (const [name, value] of Object.entries(paging.args)) {
         const arg = byName.get(name);
-        if (arg) add(arg, value);
+        if (arg) add(arg, value, this.pagingRedraw(coordinate, name, rows));
       }
     }
     for (const arg of field.args) {
@@ -572,9 +612,24 @@ export class QueryGenerator {
         if (required) return undefined;
         continue;
       }
-      add(arg, value);
+      add(arg, value, () => this.argumentValue(coordinate, arg));
     }
     return { nodes: this.random.chance(0.5) ? nodes : [...nodes].reverse(), pageSize };
+  }
+
+  /** Another value for a paging argument: another size (none, zero, an error now and then), another cursor or none. */
+  private pagingRedraw(coordinate: string, name: string, rows: number): Redraw {
+    if (name === 'after' || name === 'before') return () => (this.random.chance(0.3) ? null : this.random.chance(0.2) ? undefined : this.cursorFor(coordinate));
+    // Within the query's row budget, as `paging` draws them; no size (the default page, 20) only where 20 fit.
+    const room = Math.max(1, Math.floor(MAX_ROWS / Math.max(1, rows)));
+    const total = this.catalog.sizes[coordinate] ?? 20;
+    const sizes = [0, 1, 2, 3, total, 20, 100].filter((size) => size <= room || size <= 1);
+    return () =>
+      this.random.weighted<() => number | null | undefined>([
+        [room >= 20 ? 1 : 0, () => this.random.pick([undefined, null])],
+        [6, () => this.random.pick(sizes)],
+        [0.5, () => this.random.pick([101, -1])],
+      ])();
   }
 
   private cursorFor(coordinate: string): string | undefined {

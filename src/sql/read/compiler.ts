@@ -1,10 +1,12 @@
 import {
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   getDirectiveValues,
   GraphQLIncludeDirective,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
   GraphQLSkipDirective,
   getNamedType,
   isAbstractType,
@@ -37,13 +39,90 @@ export interface Planned {
   finish?: Finisher | undefined;
 }
 
-export class Planner {
+/**
+ * One request as the planner reads it: the operation's variables and fragments, and what the root field's
+ * handler passes (its arguments, its lookups, an id). A plan is replayed against each request that reuses it.
+ */
+export class Replay {
   readonly params = new Params();
+  readonly slots: unknown[] = [];
+  constructor(
+    readonly info: GraphQLResolveInfo,
+    readonly root: unknown,
+  ) {}
+}
+
+/** One read of the request during planning, replayed on reuse: false when the request differs in it. */
+type Step = (replay: Replay) => boolean;
+
+/** A request value read through a slot: the planner never sees it, only steps do. */
+export type Input<T> = (replay: Replay) => T;
+
+export const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+export class Planner {
+  /** Every read of the request so far, in order: replaying them on another request gives its parameters, or tells it apart. */
+  readonly steps: Step[] = [];
+  readonly live: Replay;
   private aliases = 0;
-  constructor(readonly info: GraphQLResolveInfo) {}
+  private slotCount = 0;
+  /** The schema only: the request (variables, fragments, arguments) is read through steps. */
+  readonly schema: GraphQLSchema;
+  constructor(info: GraphQLResolveInfo, root: unknown = undefined) {
+    this.schema = info.schema;
+    this.live = new Replay(info, root);
+  }
 
   alias(prefix = 't'): string {
     return `${prefix}${++this.aliases}`;
+  }
+
+  /**
+   * A fact of the request that the plan depends on (an `@include` outcome, whether an argument is given, a
+   * declaration's SQL text): read now, and read again on every reuse of the plan, which must give the same.
+   */
+  fact<T>(read: (replay: Replay) => T, same: (a: T, b: T) => boolean = Object.is): T {
+    const value = read(this.live);
+    this.steps.push((replay) => same(read(replay), value));
+    return value;
+  }
+
+  /** A value of the request kept for later steps (a field's arguments), without deciding anything. */
+  slot<T>(read: (replay: Replay) => T): Input<T> {
+    const index = this.slotCount++;
+    const step: Step = (replay) => {
+      replay.slots[index] = read(replay);
+      return true;
+    };
+    step(this.live);
+    this.steps.push(step);
+    return (replay) => replay.slots[index] as T;
+  }
+
+  /** A bound parameter whose value comes from the request: recomputed on every reuse. */
+  param(read: (replay: Replay) => unknown, cast?: string): string {
+    let placeholder = '';
+    const step: Step = (replay) => {
+      placeholder = replay.params.add(read(replay), cast);
+      return true;
+    };
+    step(this.live);
+    this.steps.push(step);
+    return placeholder;
+  }
+
+  /**
+   * SQL a declaration builds from the request's arguments (vocabulary.ts: filters and conditions, which add
+   * their own parameters): its text is a fact, as it says which filters apply and numbers their parameters.
+   */
+  declared<T extends string | string[] | undefined>(build: (replay: Replay) => T): T {
+    // With the number of parameters it added: one it added without using would shift the numbers after it.
+    const [sql] = this.fact((replay): [T, number] => {
+      const before = replay.params.values.length;
+      const built = build(replay);
+      return [built, replay.params.values.length - before];
+    }, sameJson);
+    return sql;
   }
 
   /** The fields a selection asks of an object of type `typeName`, by response key. */
@@ -51,7 +130,7 @@ export class Planner {
     for (const set of selectionSets) {
       if (!set) continue;
       for (const selection of set.selections) {
-        if (!this.included(selection)) continue;
+        if (selection.directives?.length && !this.fact((replay) => included(selection, replay.info.variableValues))) continue;
         if (selection.kind === Kind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
           const list = into.get(key);
@@ -60,7 +139,8 @@ export class Planner {
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           if (!selection.typeCondition || this.applies(selection.typeCondition.name.value, typeName)) this.collect([selection.selectionSet], typeName, into);
         } else {
-          const fragment = this.info.fragments[selection.name.value];
+          const name = selection.name.value;
+          const fragment = this.fact((replay): FragmentDefinitionNode | undefined => replay.info.fragments[name]);
           if (fragment && this.applies(fragment.typeCondition.name.value, typeName)) this.collect([fragment.selectionSet], typeName, into);
         }
       }
@@ -68,27 +148,21 @@ export class Planner {
     return into;
   }
 
-  private included(node: Parameters<typeof getDirectiveValues>[1]): boolean {
-    const variables = this.info.variableValues;
-    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-    if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
-    return true;
-  }
-
   private applies(condition: string, typeName: string): boolean {
     if (condition === typeName) return true;
-    const schema = this.info.schema;
+    const schema = this.schema;
     const conditionType = schema.getType(condition);
     const type = schema.getType(typeName);
     return !!conditionType && isAbstractType(conditionType) && isObjectType(type) && schema.isSubType(conditionType, type);
   }
 
-  args(field: GraphQLField<unknown, unknown>, node: FieldNode): Args {
-    return getArgumentValues(field, node, this.info.variableValues) as Args;
+  /** A field's arguments in this request (variables filled in). */
+  args(field: GraphQLField<unknown, unknown>, node: FieldNode): Input<Args> {
+    return this.slot((replay) => getArgumentValues(field, node, replay.info.variableValues) as Args);
   }
 
   objectType(name: string): GraphQLObjectType {
-    const type = this.info.schema.getType(name);
+    const type = this.schema.getType(name);
     if (!isObjectType(type)) throw new Error(`read compiler: ${name} is not an object type`);
     return type;
   }
@@ -147,7 +221,10 @@ export class Planner {
   private field(declaration: ReadSql, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], row: string): Planned | undefined {
     const typeName = getNamedType(field.type).name;
     const first = nodes[0] as FieldNode;
-    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && field.args.length > 0 && !knownArgs(this.args(field, first), [])) return undefined;
+    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && field.args.length > 0) {
+      const args = this.args(field, first);
+      if (!this.fact((replay) => knownArgs(args(replay), []))) return undefined;
+    }
     switch (declaration.kind) {
       case 'value':
         return { sql: declaration.sql(row) };
@@ -163,9 +240,10 @@ export class Planner {
       case 'list': {
         const child = this.alias();
         const args = this.args(field, first);
-        if (!knownArgs(args, declaration.args ?? [])) return undefined;
+        const known = declaration.args ?? [];
+        if (!this.fact((replay) => knownArgs(args(replay), known))) return undefined;
         const inner = this.object(declaration.model, typeName, child, nodes);
-        const where = declaration.where(row, child, args, this.params);
+        const where = this.declared((replay) => declaration.where(row, child, args(replay), replay.params));
         return {
           sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${declaration.order(child)}), '[]'::json) FROM ${table(declaration.model)} ${child} WHERE ${where})`,
           finish: eachOf(inner.finish),
@@ -191,11 +269,14 @@ export class Planner {
    * left the list (retracted, filtered out) pages from its position. Returns undefined when the arguments
    * are invalid: the field's resolver then reports the error as it always has.
    */
-  connection(spec: ConnectionSpec, typeName: string, nodes: readonly FieldNode[], args: Args, parent: string | null): Planned | undefined {
-    if (!knownArgs(args, [...PAGING, ...(spec.args ?? [])])) return undefined;
-    const paging = pagingOf(args);
-    if (!paging) return undefined;
-    const { size, backward, cursor, after, before } = paging;
+  connection(spec: ConnectionSpec, typeName: string, nodes: readonly FieldNode[], args: Input<Args>, parent: string | null): Planned | undefined {
+    const known = [...PAGING, ...(spec.args ?? [])];
+    if (!this.fact((replay) => knownArgs(args(replay), known))) return undefined;
+    const paging = this.slot((replay) => pagingOf(args(replay)));
+    // What paging decides about the SQL and pageInfo; the size and the cursor's row are parameters.
+    const shape = this.fact((replay) => pagingShape(paging(replay)), sameJson);
+    if (!shape) return undefined;
+    const { backward, hasCursor, after, before, last } = shape;
     const connectionType = this.objectType(typeName);
     const fields = this.collect(
       nodes.map((node) => node.selectionSet),
@@ -204,11 +285,12 @@ export class Planner {
     const from = (edge: string, node: string) =>
       spec.node ? `${table(spec.edges)} ${edge} JOIN ${table(spec.node.model)} ${node} ON ${col(node, 'id')} = ${col(edge, spec.node.fk)}` : `${table(spec.edges)} ${edge}`;
     const conditions = (edge: string, node: string): string[] | undefined => {
-      const filters = spec.filter ? spec.filter(edge, node, args, this.params) : [];
+      const filter = spec.filter;
+      const filters = filter ? this.declared((replay) => filter(edge, node, args(replay), replay.params)) : [];
       if (!filters) return undefined;
       return [...(spec.parent && parent ? [spec.parent(parent, edge)] : []), ...filters];
     };
-    const sizeParam = this.params.add(size, 'int');
+    const sizeParam = this.param((replay) => paging(replay)?.size, 'int');
     const outerEdge = this.alias('e');
     const outerNode = spec.node ? this.alias('n') : outerEdge;
     const pairs: string[] = [`'f'`, `count(*) > ${sizeParam}`];
@@ -285,13 +367,13 @@ export class Planner {
     if (!where) return undefined;
     const keys = spec.order(edge, node);
     let cursorJoin = '';
-    if (cursor !== undefined) {
+    if (hasCursor) {
       const cursorEdge = this.alias('c');
       const cursorNode = spec.node ? this.alias('cn') : cursorEdge;
       const cursorKeys = spec.order(cursorEdge, cursorNode);
       const position = this.alias('k');
-      cursorJoin = ` CROSS JOIN (SELECT ${cursorKeys.map((key, i) => `${key.key} AS k${i}`).join(', ')} FROM ${from(cursorEdge, cursorNode)} WHERE ${col(cursorEdge, 'id')} = ${this.params.add(cursor, 'uuid')}) ${position}`;
-      where.push(beyond(keys, position, after !== undefined));
+      cursorJoin = ` CROSS JOIN (SELECT ${cursorKeys.map((key, i) => `${key.key} AS k${i}`).join(', ')} FROM ${from(cursorEdge, cursorNode)} WHERE ${col(cursorEdge, 'id')} = ${this.param((replay) => paging(replay)?.cursor, 'uuid')}) ${position}`;
+      where.push(beyond(keys, position, after));
     }
     const fetchOrder = keys.map((key) => orderBy(key, backward)).join(', ');
     const rankOrder = keys.map((_key, i) => `s${i} ${keys[i]?.desc !== backward ? 'DESC' : 'ASC'}`).join(', ');
@@ -314,8 +396,8 @@ export class Planner {
           const info: Record<string, unknown> = {};
           for (const [pageKey, pageNodes] of entry.pageInfo ?? []) {
             const pageName = (pageNodes[0] as FieldNode).name.value;
-            if (pageName === 'hasNextPage') info[pageKey] = before !== undefined ? true : args.last != null ? false : full;
-            else if (pageName === 'hasPreviousPage') info[pageKey] = after !== undefined ? true : backward ? full : false;
+            if (pageName === 'hasNextPage') info[pageKey] = before ? true : last ? false : full;
+            else if (pageName === 'hasPreviousPage') info[pageKey] = after ? true : backward ? full : false;
             else if (pageName === 'startCursor') info[pageKey] = cursors[0] ?? null;
             else if (pageName === 'endCursor') info[pageKey] = cursors[cursors.length - 1] ?? null;
           }
@@ -335,6 +417,8 @@ export const knownArgs = (args: Args, known: readonly string[]) => Object.keys(a
 
 interface Paging {
   size: number;
+  /** Whether `last` was given (pageInfo.hasNextPage is then false). */
+  last: boolean;
   backward: boolean;
   cursor: string | undefined;
   after: string | undefined;
@@ -355,7 +439,13 @@ function pagingOf(args: Args): Paging | undefined {
   const before = beforeArg == null ? undefined : rowIdOfCursor(beforeArg);
   if (after === null || before === null) return undefined;
   const size = Math.min(first ?? last ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  return { size, backward: beforeArg != null || last != null, cursor: after ?? before, after, before };
+  return { size, last: last != null, backward: beforeArg != null || last != null, cursor: after ?? before, after, before };
+}
+
+/** What paging decides beyond its size and cursor row (undefined: arguments its resolver rejects). */
+function pagingShape(paging: Paging | undefined) {
+  if (!paging) return undefined;
+  return { backward: paging.backward, hasCursor: paging.cursor !== undefined, after: paging.after !== undefined, before: paging.before !== undefined, last: paging.last };
 }
 
 /** The row id of a cursor (base64 of `GPC:S:<uuid>`, plugin-prisma's format), or null if it is not one. */
@@ -405,3 +495,10 @@ const eachOf =
       return list;
     });
 
+
+/** Whether `@skip`/`@include` keep a selection, with these variables. */
+function included(node: Parameters<typeof getDirectiveValues>[1], variables: GraphQLResolveInfo['variableValues']): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  if (getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if === false) return false;
+  return true;
+}

@@ -2,7 +2,8 @@ import { typeBrandKey } from '@pothos/core';
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
 import { decodeGlobalId, mayReadNode } from '../../builder.js';
 import type { Context } from '../../context.js';
-import { type Finisher, knownArgs, Planner } from './compiler.js';
+import { type Finisher, knownArgs, type Planned, sameJson } from './compiler.js';
+import { plan } from './plan-cache.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
 
 /**
@@ -52,10 +53,15 @@ async function run(ctx: Context, sql: string, params: unknown[]): Promise<unknow
   return text == null ? null : JSON.parse(text);
 }
 
-/** Rows found by (model, column, value), each at its place in a list of `count` (null where none). */
-async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[]): Promise<unknown[]> {
-  const planner = new Planner(info);
-  const groups = new Map<string, { lookup: Lookup; ordinals: number[]; values: string[] }>();
+interface Group {
+  lookup: Lookup;
+  ordinals: number[];
+  values: string[];
+}
+
+/** Lookups grouped by model and column, in order of first appearance: one index probe per value of each. */
+function groupLookups(lookups: readonly (Lookup | null)[]): Group[] {
+  const groups = new Map<string, Group>();
   lookups.forEach((lookup, ordinal) => {
     if (!lookup) return;
     const key = `${lookup.model}.${lookup.column}`;
@@ -64,28 +70,44 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
     group.ordinals.push(ordinal);
     group.values.push(lookup.value);
   });
+  return [...groups.values()];
+}
+
+/** Rows found by (model, column, value), each at its place in a list of `count` (null where none). */
+async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[]): Promise<unknown[]> {
   const results: unknown[] = lookups.map(() => null);
-  if (groups.size === 0) return results;
-  const finishers: (Finisher | undefined)[] = [];
-  const parts: string[] = [];
-  for (const { lookup, ordinals, values } of groups.values()) {
-    const row = planner.alias();
-    const object = planner.object(lookup.model, lookup.model, row, info.fieldNodes);
-    const cast = lookup.column === 'id' ? 'uuid[]' : 'text[]';
-    // One probe of the unique index per value, as a correlated subquery: as a join, the planner hashes the
-    // values and reads the whole table once there are a hundred of them (federation's _entities).
-    parts.push(
-      `(SELECT json_agg(json_build_array(x.o, (SELECT ${object.sql} FROM ${table(lookup.model)} ${row} WHERE ${row}."${lookup.column}" = x.v))) ` +
-        `FROM unnest(${planner.params.add(values, cast)}, ${planner.params.add(ordinals, 'int[]')}) AS x(v, o))`,
-    );
-    finishers.push(object.finish);
-  }
-  const found = (await run(ctx, `json_build_array(${parts.join(', ')})`, planner.params.values)) as ([number, unknown][] | null)[];
-  [...groups.values()].forEach(({ lookup }, i) => {
+  const planned = plan(info, 'lookups', lookups, (planner) => {
+    const groups = planner.slot((replay) => groupLookups(replay.root as (Lookup | null)[]));
+    // The SQL has one part per group: which groups there are, in which order, is what it depends on.
+    const shape = planner.fact((replay) => groups(replay).map(({ lookup }) => ({ model: lookup.model, column: lookup.column })), sameJson);
+    if (shape.length === 0) return { sql: undefined, models: [], finishers: [] };
+    const finishers: (Finisher | undefined)[] = [];
+    const models: Model[] = [];
+    const parts = shape.map((lookup, i) => {
+      const row = planner.alias();
+      const object = planner.object(lookup.model, lookup.model, row, info.fieldNodes);
+      const cast = lookup.column === 'id' ? 'uuid[]' : 'text[]';
+      finishers.push(object.finish);
+      models.push(lookup.model);
+      const values = planner.param((replay) => groups(replay)[i]?.values, cast);
+      const ordinals = planner.param((replay) => groups(replay)[i]?.ordinals, 'int[]');
+      // One probe of the unique index per value, as a correlated subquery: as a join, the planner hashes the
+      // values and reads the whole table once there are a hundred of them (federation's _entities).
+      return (
+        `(SELECT json_agg(json_build_array(x.o, (SELECT ${object.sql} FROM ${table(lookup.model)} ${row} WHERE ${row}."${lookup.column}" = x.v))) ` +
+        `FROM unnest(${values}, ${ordinals}) AS x(v, o))`
+      );
+    });
+    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers };
+  });
+  if (!planned?.value.sql) return results;
+  const { sql, models, finishers } = planned.value;
+  const found = (await run(ctx, sql, planned.params)) as ([number, unknown][] | null)[];
+  models.forEach((model, i) => {
     for (const [ordinal, value] of found[i] ?? []) {
       if (value === null) continue;
       const finish = finishers[i];
-      results[ordinal] = brand(finish ? finish(value) : value, lookup.model);
+      results[ordinal] = brand(finish ? finish(value) : value, model);
     }
   });
   return results;
@@ -164,11 +186,12 @@ const ROOTS: Record<string, RootHandler> = {
 const rootConnection =
   (spec: ConnectionSpec): RootHandler =>
   async (args, ctx, info) => {
-    const planner = new Planner(info);
-    const planned = planner.connection(spec, getNamedType(info.returnType).name, info.fieldNodes, args, null);
+    const typeName = getNamedType(info.returnType).name;
+    const planned = plan(info, 'connection', args, (planner) => planner.connection(spec, typeName, info.fieldNodes, (replay) => replay.root as Args, null));
     if (!planned) return FALLBACK;
-    const value = await run(ctx, planned.sql, planner.params.values);
-    return planned.finish ? planned.finish(value) : value;
+    const { sql, finish } = planned.value;
+    const value = await run(ctx, sql, planned.params);
+    return finish ? finish(value) : value;
   };
 
 /** Reads the value of a compiled field from its parent, or runs the field's own resolver. */
@@ -210,18 +233,22 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
  * field's type is a result union). Null when there is no such row.
  */
 export async function readById(ctx: Context, info: GraphQLResolveInfo, model: Model, id: string): Promise<unknown> {
-  const planner = new Planner(info);
-  let nodes: readonly FieldNode[] = info.fieldNodes;
-  const returned = getNamedType(info.returnType);
-  if (returned.name !== model) {
-    const success = isAbstractType(returned) ? info.schema.getPossibleTypes(returned).find((type) => getNamedType(type.getFields().data?.type ?? returned).name === model) : undefined;
-    if (!success) throw new Error(`readById: ${returned.name} has no ${model}`);
-    nodes = [...planner.collect(info.fieldNodes.map((node) => node.selectionSet), success.name).entries()].flatMap(([, fieldNodes]) =>
-      fieldNodes.filter((node) => node.name.value === 'data'),
-    );
-  }
-  const row = planner.alias();
-  const object = planner.object(model, model, row, nodes);
-  const found = await run(ctx, `SELECT ${object.sql} FROM ${table(model)} ${row} WHERE ${row}."id" = ${planner.params.add(id, 'uuid')}`, planner.params.values);
-  return found === null ? null : object.finish ? object.finish(found) : found;
+  const planned = plan(info, `byId ${model}`, id, (planner): Planned => {
+    let nodes: readonly FieldNode[] = info.fieldNodes;
+    const returned = getNamedType(info.returnType);
+    if (returned.name !== model) {
+      const success = isAbstractType(returned) ? info.schema.getPossibleTypes(returned).find((type) => getNamedType(type.getFields().data?.type ?? returned).name === model) : undefined;
+      if (!success) throw new Error(`readById: ${returned.name} has no ${model}`);
+      nodes = [...planner.collect(info.fieldNodes.map((node) => node.selectionSet), success.name).entries()].flatMap(([, fieldNodes]) =>
+        fieldNodes.filter((node) => node.name.value === 'data'),
+      );
+    }
+    const row = planner.alias();
+    const object = planner.object(model, model, row, nodes);
+    return { sql: `SELECT ${object.sql} FROM ${table(model)} ${row} WHERE ${row}."id" = ${planner.param((replay) => replay.root, 'uuid')}`, finish: object.finish };
+  });
+  if (!planned) return null;
+  const found = await run(ctx, planned.value.sql, planned.params);
+  const { finish } = planned.value;
+  return found === null ? null : finish ? finish(found) : found;
 }
