@@ -234,6 +234,108 @@ describe(`history on ${databaseLabel()}`, () => {
     expect(claimNode?.correction?.at(-1)).toMatchObject({ '@type': 'CorrectionComment', text: 'the venue was wrong', name: 'updateStatement' });
   });
 
+  it('reads a statement, its claim and its speaker as of each instant of create, edit and retract', async () => {
+    const claimSlug = 'hist-asof';
+    await ok(tokens.write, `mutation { createClaim(input: { slug: "${claimSlug}", text: "As-of claim, first wording." }) { __typename } }`);
+    const made = await record('hist-a', claimSlug, 'ASSERTS', '2024-03-01');
+    await ok(tokens.write, `mutation ($id: ID!) { updateStatement(id: $id, input: { text: "Edited text", stances: [{ claim: "${claimSlug}", position: DENIES }] }, reason: "misquoted") { __typename } }`, { id: made.id });
+    await ok(tokens.write, `mutation { updateClaim(id: "${encodeGlobalId('Claim', (await test.db.prisma.claim.findUniqueOrThrow({ where: { slug: claimSlug } })).id)}", input: { text: "As-of claim, second wording." }) { __typename } }`);
+    await ok(tokens.write, `mutation ($id: ID!) { retractStatement(id: $id, reason: "withdrawn") { __typename } }`, { id: made.id });
+
+    const revisions = (await ok(null, HISTORY, { slug: made.slug, first: 10 })).statement.history.edges.map((edge: { node: { at: string; action: string } }) => edge.node);
+    expect(revisions.map((revision: { action: string }) => revision.action)).toEqual(['recordStatement', 'updateStatement', 'retractStatement']);
+    const [created, edited, retracted] = revisions.map((revision: { at: string }) => Date.parse(revision.at)) as [number, number, number];
+    const before = (at: number) => new Date(at - 1).toISOString();
+    const at = (instant: number) => new Date(instant).toISOString();
+
+    const READ = /* GraphQL */ `
+      query ($slug: String!, $claim: String!, $asOf: DateTime) {
+        statement(slug: $slug, asOf: $asOf) {
+          text retracted retraction { reason }
+          stances { position claim { text status } }
+          speaker { slug statements(includeRetracted: true) { totalCount } }
+          history { totalCount }
+        }
+        claim(slug: $claim, asOf: $asOf) {
+          text status
+          statements(includeRetracted: true) { totalCount edges { position node { slug } } }
+          statusHistory { totalCount edges { node { to } } }
+        }
+        statements(asOf: $asOf, speaker: "hist-a", first: 100) { totalCount }
+        claims(asOf: $asOf, search: "As-of claim") { totalCount edges { node { slug text } } }
+      }
+    `;
+    const read = (asOf: string | null) => ok(null, READ, { slug: made.slug, claim: claimSlug, asOf });
+
+    const beforeCreate = await read(before(created));
+    expect(beforeCreate.statement).toBeNull();
+    expect(beforeCreate.claim).toMatchObject({ text: 'As-of claim, first wording.', status: 'UNRESOLVED', statements: { totalCount: 0 }, statusHistory: { totalCount: 0 } });
+    const now = await read(null);
+
+    const afterCreate = await read(at(created));
+    expect(afterCreate.statement).toMatchObject({ text: 'Statement ' + made.slug.split('-').at(-1), retracted: false, retraction: null, stances: [{ position: 'ASSERTS', claim: { status: 'ASSERTED' } }], history: { totalCount: 1 } });
+    expect(afterCreate.claim).toMatchObject({ status: 'ASSERTED', statements: { totalCount: 1, edges: [{ position: 'ASSERTS', node: { slug: made.slug } }] } });
+    expect(afterCreate.claims.edges).toEqual([{ node: { slug: claimSlug, text: 'As-of claim, first wording.' } }]);
+    expect(afterCreate.statements.totalCount).toBe(beforeCreate.statements.totalCount + 1);
+
+    const afterEdit = await read(at(edited));
+    expect(afterEdit.statement).toMatchObject({ text: 'Edited text', retracted: false, stances: [{ position: 'DENIES', claim: { status: 'DENIED' } }], history: { totalCount: 2 } });
+    expect(afterEdit.claim.statusHistory.edges.map((edge: { node: { to: string } }) => edge.node.to)).toEqual(['ASSERTED', 'DENIED']);
+
+    const beforeRetract = await read(before(retracted));
+    expect(beforeRetract.statement).toMatchObject({ retracted: false });
+    expect(beforeRetract.claim).toMatchObject({ text: 'As-of claim, second wording.', status: 'DENIED' });
+    const afterRetract = await read(at(retracted));
+    expect(afterRetract.statement).toMatchObject({ retracted: true, retraction: { reason: 'withdrawn' }, history: { totalCount: 3 } });
+    expect(afterRetract.claim).toMatchObject({ status: 'UNRESOLVED' });
+    expect(afterRetract.statements.totalCount).toBe(now.statements.totalCount);
+    expect(afterRetract.statement).toEqual(now.statement);
+    expect(afterRetract.claim).toEqual(now.claim);
+  });
+
+  it('pages lists nested under an as-of root by cursor, counts as-of lists alone, and pages history under it', async () => {
+    const instant = new Date().toISOString();
+    const later = await record('hist-b', 'hist-1', 'SUPPORTS');
+    const PAGE = /* GraphQL */ `
+      query ($asOf: DateTime, $after: String) {
+        actor(slug: "hist-b", asOf: $asOf) { statements(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug history(first: 1) { totalCount edges { cursor } } } } } }
+        statements(asOf: $asOf) { totalCount }
+      }
+    `;
+    const now = (await ok(null, PAGE, {})).actor.statements;
+    const then = await ok(null, PAGE, { asOf: instant });
+    expect(then.actor.statements.totalCount).toBe(now.totalCount - 1);
+    const slugs: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const data: any = await ok(null, PAGE, { asOf: instant, after });
+      const connection = data.actor.statements;
+      slugs.push(...connection.edges.map((edge: { node: { slug: string } }) => edge.node.slug));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(slugs).toHaveLength(then.actor.statements.totalCount);
+    expect(slugs).not.toContain(later.slug);
+    const counted = await ok(null, `query ($asOf: DateTime) { statements(asOf: $asOf) { totalCount } claims(asOf: $asOf) { totalCount } }`, { asOf: instant });
+    expect(counted.statements.totalCount).toBe(then.statements.totalCount);
+    expect(counted.claims.totalCount).toBeGreaterThan(0);
+  });
+
+  it('refuses an asOf in the future, before the epoch or malformed, naming the argument; finds nothing before the first write', async () => {
+    const READ = `query ($asOf: DateTime) { claim(slug: "hist-1", asOf: $asOf) { slug } }`;
+    const future = await executeAs(app, null, READ, { asOf: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(future.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'asOf', field: 'Query.claim' });
+    expect(future.errors?.[0]?.path).toEqual(['claim']);
+    const epoch = await executeAs(app, null, `query ($asOf: DateTime) { claims(asOf: $asOf) { totalCount } }`, { asOf: '1969-12-31T23:59:59.999Z' });
+    expect(epoch.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'asOf' });
+    const malformed = await executeAs(app, null, READ, { asOf: 'yesterday' });
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const early = await ok(null, `{ claims(asOf: "1970-01-01T00:00:00.000Z") { totalCount } statement(slug: "lin-does-not-know-specifics", asOf: "2000-01-01T00:00:00Z") { slug } }`);
+    expect(early).toEqual({ claims: { totalCount: 0 }, statement: null });
+    const refused = await executeAs(app, null, `query ($asOf: DateTime) { claim(slug: "hist-1", asOf: $asOf) { reviews { id } } }`, { asOf: new Date().toISOString() });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'asOf' });
+  });
+
   it.runIf(usingPostgres())(
     'keeps a status history equal to a recomputation under concurrent writers on one claim',
     async () => {

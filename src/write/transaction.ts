@@ -1,6 +1,8 @@
 import { BundleError, type BundleIssue, emptyBundle, type FactBundle, validBundle } from '../bundle/format.js';
 import { Conflict, ValidationFailure, WriteContention } from '../domain/errors.js';
+import { uuid7 } from '../domain/uuid7.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { insertAuditEntry } from '../sql/write/audit.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -17,22 +19,20 @@ export interface AuditRecord {
   related?: readonly string[];
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue));
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** Write the audit entry last, after every lock is held: its `seq` then orders it after the writes it waited for. */
 export async function audit(tx: Tx, writer: string, record: AuditRecord): Promise<void> {
-  await tx.auditEntry.create({
-    data: {
-      writer,
-      action: record.action,
-      targetType: record.targetType,
-      targetId: record.targetId ?? null,
-      targetSlug: record.targetSlug ?? null,
-      before: json(record.before),
-      after: json(record.after),
-      reason: record.reason ?? null,
-      related: [...new Set(record.related ?? [])],
-    },
+  await insertAuditEntry(tx, uuid7(), {
+    writer,
+    action: record.action,
+    targetType: record.targetType,
+    targetId: record.targetId ?? null,
+    targetSlug: record.targetSlug ?? null,
+    before: json(record.before),
+    after: json(record.after),
+    reason: record.reason ?? null,
+    related: [...new Set(record.related ?? [])],
   });
 }
 

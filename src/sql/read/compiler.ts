@@ -39,6 +39,8 @@ export interface Planned {
 
 export class Planner {
   readonly params = new Params();
+  /** `Type.field` of every selected field without a declaration (its resolver runs on the row): what an as-of read must refuse. */
+  readonly undeclared: string[] = [];
   private aliases = 0;
   constructor(readonly info: GraphQLResolveInfo) {}
 
@@ -113,6 +115,7 @@ export class Planner {
       if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
       else {
         const declaration = field.extensions?.sql as ReadSql | undefined;
+        if (!declaration) this.undeclared.push(`${typeName}.${name}`);
         planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
       }
       if (!planned) {

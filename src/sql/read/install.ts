@@ -2,6 +2,9 @@ import { typeBrandKey } from '@pothos/core';
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
 import { decodeGlobalId, mayReadNode } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { badInput } from '../../graphql/errors.js';
+import { checkAsOf, notAsOf } from '../../schema/as-of.js';
+import { asOfSql } from './as-of.js';
 import { type Finisher, knownArgs, Planner } from './compiler.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
 
@@ -46,14 +49,17 @@ const brand = (value: unknown, model: string) => {
   return value;
 };
 
-async function run(ctx: Context, sql: string, params: unknown[]): Promise<unknown> {
-  const rows = await ctx.prisma.$queryRawUnsafe<{ j: string | null }[]>(`SELECT (${sql})::text AS j`, ...params);
+/** Runs a planned read; with `asOf`, on the tables as they were at that instant (as-of.ts). */
+async function run(ctx: Context, sql: string, params: unknown[], asOf?: Date): Promise<unknown> {
+  let statement = `SELECT (${sql})::text AS j`;
+  if (asOf) statement = asOfSql(statement, `$${params.push(asOf.toISOString())}::timestamptz`);
+  const rows = await ctx.prisma.$queryRawUnsafe<{ j: string | null }[]>(statement, ...params);
   const text = rows[0]?.j;
   return text == null ? null : JSON.parse(text);
 }
 
 /** Rows found by (model, column, value), each at its place in a list of `count` (null where none). */
-async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[]): Promise<unknown[]> {
+async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[], asOf?: Date): Promise<unknown[]> {
   const planner = new Planner(info);
   const groups = new Map<string, { lookup: Lookup; ordinals: number[]; values: string[] }>();
   lookups.forEach((lookup, ordinal) => {
@@ -80,7 +86,8 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
     );
     finishers.push(object.finish);
   }
-  const found = (await run(ctx, `json_build_array(${parts.join(', ')})`, planner.params.values)) as ([number, unknown][] | null)[];
+  if (asOf) notAsOf(planner.undeclared, `Query.${info.fieldName}`);
+  const found = (await run(ctx, `json_build_array(${parts.join(', ')})`, planner.params.values, asOf)) as ([number, unknown][] | null)[];
   [...groups.values()].forEach(({ lookup }, i) => {
     for (const [ordinal, value] of found[i] ?? []) {
       if (value === null) continue;
@@ -96,8 +103,9 @@ type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promi
 const lookupBySlug =
   (model: Model): RootHandler =>
   async (args, ctx, info) => {
-    if (!knownArgs(args, ['slug'])) return FALLBACK;
-    const [found] = await readLookups(ctx, info, [{ model, column: 'slug', value: String(args.slug) }]);
+    if (!knownArgs(args, ['slug', 'asOf'])) return FALLBACK;
+    const asOf = args.asOf == null ? undefined : checkAsOf(args.asOf, `Query.${info.fieldName}`);
+    const [found] = await readLookups(ctx, info, [{ model, column: 'slug', value: String(args.slug) }], asOf);
     return found;
   };
 
@@ -164,10 +172,13 @@ const ROOTS: Record<string, RootHandler> = {
 const rootConnection =
   (spec: ConnectionSpec): RootHandler =>
   async (args, ctx, info) => {
+    const { asOf: asOfArg, ...rest } = args;
+    const asOf = asOfArg == null ? undefined : checkAsOf(asOfArg, `Query.${info.fieldName}`);
     const planner = new Planner(info);
-    const planned = planner.connection(spec, getNamedType(info.returnType).name, info.fieldNodes, args, null);
+    const planned = planner.connection(spec, getNamedType(info.returnType).name, info.fieldNodes, asOf ? rest : args, null);
     if (!planned) return FALLBACK;
-    const value = await run(ctx, planned.sql, planner.params.values);
+    if (asOf) notAsOf(planner.undeclared, `Query.${info.fieldName}`);
+    const value = await run(ctx, planned.sql, planner.params.values, asOf);
     return planned.finish ? planned.finish(value) : value;
   };
 
@@ -197,7 +208,11 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
     const original = field.resolve ?? defaultFieldResolver;
     field.resolve = async (root, args, ctx: Context, info) => {
       const outcome = await handler(args as Args, ctx, info);
-      return outcome === FALLBACK ? original(root, args, ctx, info) : outcome;
+      if (outcome !== FALLBACK) return outcome;
+      const answer = await original(root, args, ctx, info);
+      // The resolvers read the current database: an as-of read they would answer is one the compiler could not plan.
+      if ((args as Args).asOf != null) throw badInput('this `asOf` read cannot be planned with these arguments', { argument: 'asOf', field: `Query.${info.fieldName}` });
+      return answer;
     };
   }
   return schema;
