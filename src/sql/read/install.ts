@@ -27,7 +27,8 @@ interface Lookup {
   value: string;
 }
 
-const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance']);
+/** Review is read as a row whose fields run their own resolvers (none is declared): so a Review ID in `nodes` no longer sends the whole list to the resolvers. */
+const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'Review']);
 
 /** The id a global ID names, if it is one of `model`'s (anything else names no row). */
 function idOf(globalId: unknown, model?: string): { model: string; id: string } | null {
@@ -122,7 +123,7 @@ async function nodeLookups(ids: unknown[], ctx: Context): Promise<(Lookup | null
     // The same rule as the node fields' own resolvers (audit entries are the admin's): null, as if there were none.
     if (!(await mayReadNode(ctx, decoded.typename))) lookups.push(null);
     else if (NODE_MODELS.has(decoded.typename)) lookups.push({ model: decoded.typename as Model, column: 'id', value: decoded.id });
-    // A node type the compiler has no SQL for (an audit entry an admin may read, a Review): its own resolver loads it.
+    // A node type the compiler has no SQL for (an audit entry an admin may read): its own resolver loads it.
     else return FALLBACK;
   }
   return lookups;
