@@ -81,7 +81,9 @@ describe(`the change feed (${databaseLabel()})`, () => {
     ]);
     const recorded = all[4];
     expect(recorded).toMatchObject({ actors: ['lin-jian'], claims: ['troops-in-kursk'], mutation: 'recordStatement', writer: 'desk', recordId: statement.id });
-    expect(all[5]).toMatchObject({ claims: ['troops-in-kursk'], recordId: null });
+    // A stance change names the stance itself (its history is in the statement's and the claim's).
+    const stance = await prisma.stance.findFirstOrThrow({ where: { statementId: statement.id } });
+    expect(all[5]).toMatchObject({ claims: ['troops-in-kursk'], recordId: stance.id });
     expect(all[8]?.actors).toEqual(['lin-jian', 'lin-jian-dup']);
 
     // Resuming from the fourth change's cursor gives exactly the rest.

@@ -656,3 +656,68 @@ describe(`hostile input to positions and position changes (${databaseLabel()}): 
     });
   }
 });
+
+// ---- History, correction notes and as-of reads (issue 12): a typed refusal or a correct answer, nothing written.
+
+const AS_OF_CLAIM = 'query ($t: DateTime) { claim(slug: "nk-troops-kursk-8000", asOf: $t) { slug status } }';
+const HISTORY_OF = (args: string) => `{ claim(slug: "nk-troops-kursk-8000") { history(${args}) { totalCount edges { cursor node { action } } } } }`;
+const UPDATE_WITH_REASON = (actorId: string) => `mutation ($r: String) { updateActor(id: "${actorId}", input: { description: "Corrected." }, reason: $r) { __typename ... on ValidationError { issues { path message } } } }`;
+const refusedAt = (path: string[]): Check => (sent) => {
+  expect(sent.status, sent.text.slice(0, 300)).toBe(200);
+  const payload = Object.values(sent.json?.data ?? {})[0] as { __typename: string; issues: { path: string[] }[] };
+  expect(payload.__typename).toBe('ValidationError');
+  expect(payload.issues[0]?.path).toEqual(path);
+};
+const namesAsOf: Check = (sent) => {
+  expect(sent.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'asOf' });
+};
+
+const HISTORY_CASES: HostileCase[] = [
+  { name: 'asOf an hour in the future', request: () => q(AS_OF_CLAIM, { t: new Date(Date.now() + 3_600_000).toISOString() }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /future/ }, answer: namesAsOf },
+  { name: 'asOf in the year 275760', request: () => q(AS_OF_CLAIM, { t: '+275760-09-13T00:00:00.000Z' }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf before the epoch', request: () => q('query ($t: DateTime) { claims(asOf: $t) { totalCount } }', { t: '1969-07-20T20:17:00Z' }), refused: { status: 200, code: 'BAD_USER_INPUT', message: /epoch/ }, answer: namesAsOf },
+  { name: 'asOf at the epoch, before the first write: nothing held', request: () => q('{ claims(asOf: "1970-01-01T00:00:00Z") { totalCount } statements(asOf: "1970-01-01T00:00:00Z") { totalCount } }'), answer: data((value) => expect(value).toEqual({ claims: { totalCount: 0 }, statements: { totalCount: 0 } })) },
+  { name: 'asOf not a timestamp', request: () => q(AS_OF_CLAIM, { t: 'last tuesday' }), refused: { status: 400, code: 'BAD_USER_INPUT', message: /ISO 8601/ } },
+  { name: 'asOf a number', request: () => q(AS_OF_CLAIM, { t: 1_700_000_000_000 }), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf inline, malformed', request: () => q('{ actor(slug: "china", asOf: "2024-13-45T99:99:99Z") { slug } }'), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf with SQL in it', request: () => q(AS_OF_CLAIM, { t: "2024-01-01'); DROP TABLE \"Claim\"; --" }), refused: { status: 400, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf with a field it cannot serve (Claim.reviews)', request: () => q('{ claim(slug: "nk-troops-kursk-8000", asOf: "2025-01-01T00:00:00Z") { reviews { id } } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf list with bad paging', request: () => q('{ statements(asOf: "2025-01-01T00:00:00Z", first: -1) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'asOf list with first: 101', request: () => q('{ claims(asOf: "2025-01-01T00:00:00Z", first: 101) { totalCount } }'), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 100/ } },
+  { name: 'history with a garbage cursor', request: () => q(HISTORY_OF('after: "garbage!!"')), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'history with a cursor that is not a UUID', request: () => q(HISTORY_OF(`after: "${b64("GPC:S:1' OR '1'='1")}"`)), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'history with a cursor of no row', request: () => q(HISTORY_OF(`after: "${b64(`GPC:S:${NO_SUCH_UUID}`)}"`)), answer: data((value) => expect(value.claim.history.edges).toEqual([])) },
+  { name: 'history with another list’s cursor (an actor’s)', request: ({ actorCursor }) => q(HISTORY_OF(`first: 5, after: "${actorCursor}"`)), answer: data((value) => expect(value.claim.history.edges).toEqual([])) },
+  { name: 'history(before:, after:) together', request: () => q(HISTORY_OF(`after: "${b64(`GPC:S:${NO_SUCH_UUID}`)}", before: "${b64(`GPC:S:${NO_SUCH_UUID}`)}"`)), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'history(first: 1000)', request: () => q(HISTORY_OF('first: 1000')), refused: { status: 200, code: 'BAD_USER_INPUT', message: /at most 100/ } },
+  { name: 'statusHistory(last: -5)', request: () => q('{ claim(slug: "nk-troops-kursk-8000") { statusHistory(last: -5) { totalCount } } }'), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a 2,001-character correction note', request: ({ actorId, tokens }) => q(UPDATE_WITH_REASON(actorId), { r: 'x'.repeat(2_001) }, { token: tokens.write }), answer: refusedAt(['reason']) },
+  { name: 'a 1 MB correction note', request: ({ actorId, tokens }) => q(UPDATE_WITH_REASON(actorId), { r: 'x'.repeat(MB) }, { token: tokens.write }), answer: refusedAt(['reason']) },
+  { name: 'a blank correction note', request: ({ actorId, tokens }) => q(UPDATE_WITH_REASON(actorId), { r: ' \n\t ' }, { token: tokens.write }), answer: refusedAt(['reason']) },
+  { name: 'a correction note of NULs', request: ({ actorId, tokens }) => q(UPDATE_WITH_REASON(actorId), { r: '\u0000\u0000' }, { token: tokens.write }), refused: { status: 200, code: 'BAD_USER_INPUT' } },
+  { name: 'a correction note on a stance of no statement', request: ({ tokens }) => q(`mutation { removeStance(statement: "${b64(`Statement:${NO_SUCH_UUID}`)}", claim: "nk-troops-kursk-8000", reason: "gone") { __typename } }`, undefined, { token: tokens.write }), answer: data((value) => expect(value.removeStance.__typename).toBe('NotFoundError')) },
+];
+
+describe(`hostile input to history, correction notes and as-of reads (${databaseLabel()}): ${HISTORY_CASES.length} cases`, () => {
+  let test: TestDatabase;
+  let app: App;
+  let world: World;
+  let before: string;
+
+  beforeAll(async () => {
+    test = await createTestDatabase('hostile-history');
+    await seed(test.db.prisma);
+    const tokens = await createTokens(test);
+    ({ app } = createConfiguredApp(test));
+    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
+    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
+    before = await fingerprint(test);
+  });
+  afterAll(() => test?.close());
+
+  for (const hostile of HISTORY_CASES) {
+    it(hostile.name, async () => {
+      await expectHandled(test, app, world, before, hostile);
+    });
+  }
+});

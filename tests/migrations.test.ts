@@ -201,6 +201,8 @@ const btree = (table: string, columns: [string, Order][], predicate: string | nu
   columns: columns.map(([column, order]) => ({ column, descending: order !== 'ASC', nullsFirst: order === 'DESC', opclass: null })),
   predicate,
 });
+/** One open version per record of a revision table (migration 20261130090000_revisions). */
+const openVersion = (table: string): IndexShape => ({ ...btree(table, [['id', 'ASC']], '("validTo" IS NULL)'), unique: true });
 const UNDATED_LAST: [string, Order][] = [
   ['saidOn', 'DESC NULLS LAST'],
   ['seq', 'DESC'],
@@ -211,12 +213,35 @@ const SQL_ONLY_INDEXES: Record<string, IndexShape> = {
   Statement_onBehalfOfId_saidOn_undated_last_idx: btree('Statement', [['onBehalfOfId', 'ASC'], ...UNDATED_LAST]),
   Statement_sourceId_saidOn_undated_last_idx: btree('Statement', [['sourceId', 'ASC'], ...UNDATED_LAST]),
   Statement_respondsToId_saidOn_undated_last_idx: btree('Statement', [['respondsToId', 'ASC'], ...UNDATED_LAST]),
+  StatementRevision_saidOn_undated_last_idx: btree('StatementRevision', UNDATED_LAST),
+  ActorRevision_open_key: openVersion('ActorRevision'),
+  AffiliationRevision_open_key: openVersion('AffiliationRevision'),
+  SourceRevision_open_key: openVersion('SourceRevision'),
+  StatementRevision_open_key: openVersion('StatementRevision'),
+  ClaimRevision_open_key: openVersion('ClaimRevision'),
+  StanceRevision_open_key: openVersion('StanceRevision'),
+  ReviewRevision_open_key: openVersion('ReviewRevision'),
 };
 
-/** What the migrations must produce: what schema.prisma declares, plus the SQL-only indexes above. */
+/**
+ * Functions and triggers a migration makes on purpose, named in schema.prisma's `///` comments: the writers of
+ * the revision tables (statement-level triggers) and the as-of readers (migration 20261130090000_revisions).
+ */
+const VERSIONED = ['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'Review'];
+const SQL_ONLY_OBJECTS = [
+  ...VERSIONED.flatMap((table) => [
+    `function "${table}Revision_write"`,
+    `function "${table}_asOf"`,
+    ...['insert', 'update', 'delete'].map((event) => `trigger "${table}Revision_${event}" on "${table}"`),
+  ]),
+  'function "AuditEntry_asOf"',
+  'function "ClaimStatusChange_asOf"',
+].sort();
+
+/** What the migrations must produce: what schema.prisma declares, plus the SQL-only indexes, functions and triggers above. */
 const expectedDatabase = (schemaText: string): DatabaseShape => {
   const expected = expectedFromPrisma(schemaText);
-  return { ...expected, indexes: { ...expected.indexes, ...SQL_ONLY_INDEXES } };
+  return { ...expected, indexes: { ...expected.indexes, ...SQL_ONLY_INDEXES }, otherObjects: SQL_ONLY_OBJECTS };
 };
 
 /** Edits of schema.prisma that no migration carries; the comparison must catch every one. */
@@ -350,7 +375,7 @@ describe.each(targets)('migrations on $name', (target) => {
     });
 
     it('accepts the listed SQL-only indexes only as listed, and no others', () => {
-      const declared = expectedFromPrisma(readPrismaSchema());
+      const declared = { ...expectedFromPrisma(readPrismaSchema()), otherObjects: SQL_ONLY_OBJECTS };
       const { Statement_saidOn_undated_last_idx: unlisted, ...others } = SQL_ONLY_INDEXES;
       expect(unlisted).toBeDefined();
       const withoutOne = diffDatabase({ ...declared, indexes: { ...declared.indexes, ...others } }, actual, { ignoreTables: ['_prisma_migrations'] });
@@ -367,6 +392,7 @@ describe.each(targets)('migrations on $name', (target) => {
         .filter((line) => line.trim().startsWith('///'))
         .join('\n');
       for (const name of Object.keys(SQL_ONLY_INDEXES)) expect(comments).toContain(`"${name}"`);
+      for (const object of SQL_ONLY_OBJECTS) expect(comments).toContain(object.split(' ')[1]);
     });
 
     it.each(SCHEMA_EDITS)('reports drift for $what in schema.prisma', ({ from, to, reported }) => {

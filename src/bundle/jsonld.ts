@@ -43,6 +43,7 @@ const claimSelect = { id: true, slug: true, text: true, topics: true, status: tr
 const stanceSelect = {
   id: true,
   claimId: true,
+  statementId: true,
   position: true,
   statement: { select: { seq: true, saidOn: true, speakerId: true, onBehalfOfId: true, sourceId: true } },
 } satisfies Prisma.StanceSelect;
@@ -51,6 +52,70 @@ type ActorRow = Prisma.ActorGetPayload<{ select: typeof actorSelect }>;
 type SourceRow = Prisma.SourceGetPayload<{ select: typeof sourceSelect }>;
 type ClaimRow = Prisma.ClaimGetPayload<{ select: typeof claimSelect }>;
 type StanceRow = Prisma.StanceGetPayload<{ select: typeof stanceSelect }>;
+
+/** A correction note from the history, as schema.org's `correction` (a CreativeWork's property) takes it: a `CorrectionComment`. */
+const correctionNode = (entry: { reason: string | null; at: Date; action: string }): JsonLdNode => ({
+  '@type': 'CorrectionComment',
+  text: entry.reason ?? '',
+  dateCreated: entry.at.toISOString(),
+  name: entry.action,
+});
+
+/**
+ * The correction notes of these claims' histories, oldest first: by claim (notes on the claim, on stances
+ * taken on it and retractions of statements about it, and on edits of the statements that take a stance on
+ * it), and by review.
+ */
+async function correctionsOf(
+  db: Db,
+  claimIds: readonly string[],
+  stances: readonly { claimId: string; statementId: string }[],
+): Promise<{ claims: Map<string, JsonLdNode[]>; reviews: Map<string, JsonLdNode[]> }> {
+  const claims = new Map<string, JsonLdNode[]>();
+  const reviews = new Map<string, JsonLdNode[]>();
+  const wanted = new Set(claimIds);
+  const push = (map: Map<string, JsonLdNode[]>, key: string, node: JsonLdNode) => {
+    const list = map.get(key);
+    if (list) list.push(node);
+    else map.set(key, [node]);
+  };
+  const claimsOfStatement = new Map<string, string[]>();
+  for (const stance of stances) claimsOfStatement.set(stance.statementId, [...(claimsOfStatement.get(stance.statementId) ?? []), stance.claimId]);
+  const statementIds = [...claimsOfStatement.keys()];
+  const entries = [];
+  for (const part of chunk([...claimIds], EXPORT_PAGE)) {
+    entries.push(
+      ...(await db.auditEntry.findMany({
+        where: { reason: { not: null }, OR: [{ targetType: 'Claim', targetId: { in: part } }, { related: { hasSome: part } }] },
+        select: { seq: true, targetType: true, targetId: true, related: true, reason: true, at: true, action: true },
+      })),
+    );
+  }
+  for (const part of chunk(statementIds, EXPORT_PAGE)) {
+    entries.push(
+      ...(await db.auditEntry.findMany({
+        where: { reason: { not: null }, targetType: 'Statement', targetId: { in: part } },
+        select: { seq: true, targetType: true, targetId: true, related: true, reason: true, at: true, action: true },
+      })),
+    );
+  }
+  const seen = new Set<bigint>();
+  for (const entry of entries.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0))) {
+    if (seen.has(entry.seq)) continue;
+    seen.add(entry.seq);
+    if (entry.targetType === 'Review' && entry.targetId) {
+      push(reviews, entry.targetId, correctionNode(entry));
+      continue;
+    }
+    const about = new Set([
+      ...(entry.targetType === 'Claim' && entry.targetId ? [entry.targetId] : []),
+      ...(entry.targetType === 'Statement' && entry.targetId ? (claimsOfStatement.get(entry.targetId) ?? []) : []),
+      ...entry.related,
+    ]);
+    for (const id of about) if (wanted.has(id)) push(claims, id, correctionNode(entry));
+  }
+  return { claims, reviews };
+}
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -174,6 +239,7 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
       }
 
       const reviewsOf = await reviewsOfClaims(db, claimIds);
+      const corrections = await correctionsOf(db, claimIds, stances);
       const stancesOf = new Map<string, StanceRow[]>();
       for (const stance of stances) {
         const list = stancesOf.get(stance.claimId);
@@ -199,6 +265,7 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
           ...(authors.length > 0 ? { author: authors.map(actorNode) } : {}),
           ...(appearances.length > 0 ? { appearance: appearances.map(sourceNode) } : {}),
           ...(first ? { firstAppearance: sourceNode(first) } : {}),
+          ...(corrections.claims.has(claim.id) ? { correction: corrections.claims.get(claim.id) as JsonLdNode[] } : {}),
         });
         graph.push({
           '@type': 'ClaimReview',
@@ -208,7 +275,9 @@ export async function claimsAsJsonLd(prisma: PrismaClient, selection?: BundleSel
           reviewRating: { '@type': 'Rating', alternateName: claim.status, ratingExplanation: ratingExplanation(claim.status, claimStances) },
         });
         for (const review of reviewsOf.get(claim.id) ?? []) {
-          graph.push(reviewNode(review, claim, claimId, actorNode, jsonLdId('review', `${claim.slug}:${review.reviewer.slug}`)));
+          const node = reviewNode(review, claim, claimId, actorNode, jsonLdId('review', `${claim.slug}:${review.reviewer.slug}`));
+          const notes = corrections.reviews.get(review.id);
+          graph.push(notes ? { ...node, correction: notes } : node);
         }
       }
     }

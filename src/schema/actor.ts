@@ -1,3 +1,4 @@
+import { AS_OF_DESCRIPTION } from './as-of.js';
 import { builder } from '../builder.js';
 import { actorSearchText } from '../domain/actors.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -65,8 +66,8 @@ builder.queryFields((t) => ({
   actor: t.prismaField({
     type: Actor,
     nullable: true,
-    description: 'The actor with this slug, or null if there is none.',
-    args: { slug: t.arg.string({ required: true }) },
+    description: 'The actor with this slug, or null if there is none (as of `asOf`, when given).',
+    args: { slug: t.arg.string({ required: true }), asOf: t.arg({ type: 'DateTime', description: AS_OF_DESCRIPTION }) },
     resolve: (query, _root, { slug }, { prisma }) => prisma.actor.findUnique({ ...query, where: { slug } }),
   }),
   actors: t.prismaConnection({

@@ -15,3 +15,7 @@ export const DATE_RANGE = z.looseObject({ from: z.date().nullish(), to: z.date()
 
 /** Prisma passes `contains` into LIKE as is: escape its wildcards so they match themselves. */
 export const likeLiteral = (term: string) => term.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+/** The optional correction note of an update, deletion or stance change. */
+export const REASON_DESCRIPTION =
+  'A correction note: why the record changes (trimmed, 1 to 2,000 characters; blank is an error, leave it out for none). It shows in `history` and, for claims and their statements, as `correction` in the JSON-LD export.';

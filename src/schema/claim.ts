@@ -1,3 +1,4 @@
+import { AS_OF_DESCRIPTION } from './as-of.js';
 import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
 import { builder } from '../builder.js';
 import * as sql from '../sql/read/fields.js';
@@ -108,8 +109,8 @@ builder.queryFields((t) => ({
   claim: t.prismaField({
     type: Claim,
     nullable: true,
-    description: 'The claim with this slug, or null if there is none.',
-    args: { slug: t.arg.string({ required: true }) },
+    description: 'The claim with this slug, or null if there is none (as of `asOf`, when given).',
+    args: { slug: t.arg.string({ required: true }), asOf: t.arg({ type: 'DateTime', description: AS_OF_DESCRIPTION }) },
     resolve: (query, _root, { slug }, { prisma }) => prisma.claim.findUnique({ ...query, where: { slug } }),
   }),
   claims: t.prismaConnection({
@@ -121,6 +122,7 @@ builder.queryFields((t) => ({
       status: t.arg({ type: ClaimStatusEnum }),
       topic: t.arg.string({ description: 'Only claims tagged with this topic, given as its label ("Varna dam") or its slug ("varna-dam").' }),
       search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
+      asOf: t.arg({ type: 'DateTime', description: AS_OF_DESCRIPTION }),
     },
     totalCount: (_parent, args, { prisma }) => prisma.claim.count({ where: claimFilter(args) }),
     resolve: (query, _root, args, { prisma }) => prisma.claim.findMany({ ...query, where: claimFilter(args), orderBy: { id: 'asc' } }),

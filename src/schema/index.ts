@@ -19,6 +19,7 @@ import './mutations/bundles.js';
 import './mutations/claim-review.js';
 import './subscriptions.js';
 import './positions.js';
+import './history.js';
 import './federation.js';
 import { builder } from '../builder.js';
 import { installReadCompiler } from '../sql/read/install.js';

@@ -1,3 +1,4 @@
+import { REASON_DESCRIPTION } from './args.js';
 import { builder, encodeGlobalId } from '../builder.js';
 import { requireScope } from '../context.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -149,20 +150,20 @@ builder.mutationFields((t) => ({
   updateReview: t.field({
     type: Review,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Review, required: true }), input: t.arg({ type: UpdateReviewInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Review, required: true }), input: t.arg({ type: UpdateReviewInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      return updateReview(ctx.prisma, writer.name, id.id, input);
+      return updateReview(ctx.prisma, writer.name, id.id, input, reason);
     },
   }),
   deleteReview: t.field({
     type: 'ID',
     description: 'Deletes a review (admin). Returns the deleted ID.',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Review, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Review, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      await deleteReview(ctx.prisma, writer.name, id.id);
+      await deleteReview(ctx.prisma, writer.name, id.id, reason);
       return encodeGlobalId('Review', id.id);
     },
   }),

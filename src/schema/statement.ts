@@ -1,3 +1,4 @@
+import { AS_OF_DESCRIPTION } from './as-of.js';
 import { builder } from '../builder.js';
 import * as sql from '../sql/read/fields.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -127,8 +128,8 @@ builder.queryFields((t) => ({
   statement: t.prismaField({
     type: Statement,
     nullable: true,
-    description: 'The statement with this slug, or null if there is none.',
-    args: { slug: t.arg.string({ required: true }) },
+    description: 'The statement with this slug, or null if there is none (as of `asOf`, when given).',
+    args: { slug: t.arg.string({ required: true }), asOf: t.arg({ type: 'DateTime', description: AS_OF_DESCRIPTION }) },
     resolve: (query, _root, { slug }, { prisma }) => prisma.statement.findUnique({ ...query, where: { slug } }),
   }),
   statements: t.prismaConnection({
@@ -148,6 +149,7 @@ builder.queryFields((t) => ({
       to: t.arg({ type: 'Date', description: 'Said on or before this date.' }),
       search: t.arg.string({ validate: SEARCH, description: 'Case-insensitive substring of the text (at most 200 characters).' }),
       includeRetracted: t.arg.boolean({ defaultValue: false, description: 'Also list retracted statements.' }),
+      asOf: t.arg({ type: 'DateTime', description: AS_OF_DESCRIPTION }),
     },
     validate: DATE_RANGE,
     totalCount: (_parent, args, { prisma }) => prisma.statement.count({ where: statementFilter(args) }),

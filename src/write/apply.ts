@@ -13,7 +13,7 @@ import type { ClaimStatus, StancePosition } from '../generated/prisma/enums.js';
 import { deleteRows, insertRows, type Row, updateRows } from '../sql/write/bulk.js';
 import { lockClaimsForStatus, lockDescendants, lockKeys, lockQuotedSources, lockRows, lockThreadRows, type ThreadRow } from '../sql/write/locks.js';
 import { stancesOf as readStances } from '../sql/write/reads.js';
-import { refreshClaimStatuses } from '../sql/write/status.js';
+import { logCreatedStatuses, refreshClaimStatuses, type StatusCause } from '../sql/write/status.js';
 import type { PositionChangedEvent } from '../events.js';
 import { changesOnClaims } from '../sql/positions/changes.js';
 import { appeared } from './positions.js';
@@ -74,8 +74,11 @@ export interface Applied {
 export interface ApplyOptions {
   /** `create`: every record must be new, a slug in use is a ConflictError. `upsert`: matched by slug, as imports are. */
   mode: 'create' | 'upsert';
+  /** Who writes and why, for the claim status changes the write causes (statusHistory). */
+  cause?: StatusCause;
 }
 
+const DEFAULT_CAUSE: StatusCause = { action: 'importBundle', writer: 'import' };
 const LOOKUP_BATCH = 5_000;
 const counts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
 const date = (value: string | null) => (value === null ? null : (parseIsoDate(value) ?? null));
@@ -489,6 +492,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
     }
   }
   await insertOwn(tx, 'Claim', claimsToCreate, mode, 'claim');
+  await logCreatedStatuses(tx, claimsToCreate.map((row) => ({ id: String(row.id), status: String(row.status) })), options.cause ?? DEFAULT_CAUSE);
   report.claims.created += claimsToCreate.length;
   await updateRows(tx, 'Claim', claimsToUpdate);
 
@@ -647,7 +651,7 @@ export async function applyRecords(tx: Tx, bundle: FactBundle, options: ApplyOpt
   await updateRows(tx, 'Stance', stancesToUpdate);
   await insertRows(tx, 'Stance', stancesToCreate);
   report.stances.created += stancesToCreate.length;
-  await refreshClaimStatuses(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)));
+  await refreshClaimStatuses(tx, [...touchedClaims].filter((id) => !createdClaims.has(id)), options.cause ?? DEFAULT_CAUSE);
   const positionChanges = appeared(changesBefore, await changesOnClaims(tx, touchedClaims));
   return { report, changes, createdStatements: statementsToCreate.map((row) => ({ id: String(row.id), slug: String(row.slug) })), positionChanges, ids: idsBySlug };
 }

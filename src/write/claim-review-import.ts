@@ -222,7 +222,7 @@ async function importInside(tx: Tx, parsed: ParsedClaimReview[], options: ClaimR
   const bundle = validBundle(emptyBundle({ actors: newActors, sources: newSources, claims: newClaims }));
   let applied;
   try {
-    applied = await applyRecords(tx, bundle, { mode: 'create' });
+    applied = await applyRecords(tx, bundle, { mode: 'create', cause: { action: 'importClaimReview', writer: options.writer } });
   } catch (error) {
     // Another writer created one of these slugs meanwhile: start again, and match it this time.
     if (error instanceof Conflict && error.field === 'slug') throw new RaceLost(error.message);

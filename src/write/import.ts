@@ -28,13 +28,46 @@ class DryRunRollback extends Error {
   }
 }
 
-/** One audit entry per record an import changed in place (before and after), then the bundle's with the counts. */
-async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], writer: string, applied: Applied): Promise<void> {
-  const entries: Row<'AuditEntry'>[] = applied.changes
-    .filter((change) => change.before !== null)
-    .map((change) => ({ id: uuid7(), writer, action: 'importBundle', targetType: change.type, targetId: change.id, targetSlug: change.slug, before: change.before, after: change.after }));
-  entries.push({ id: uuid7(), writer, action: 'importBundle', targetType: 'Bundle', targetId: null, targetSlug: null, before: null, after: applied.report });
+/**
+ * One audit entry per record an import created or changed (before and after: each record's history shows
+ * the import), then the bundle's with the counts. A statement's entry also belongs to the claims whose
+ * stance it took or changed.
+ */
+async function auditImport(tx: Parameters<Parameters<typeof transact>[1]>[0], writer: string, applied: Applied, bundle: FactBundle): Promise<void> {
+  const entries: Row<'AuditEntry'>[] = applied.changes.map((change) => ({
+    id: uuid7(),
+    writer,
+    action: 'importBundle',
+    targetType: change.type,
+    targetId: change.id,
+    targetSlug: change.slug,
+    before: change.before,
+    after: change.after,
+    related: change.type === 'Statement' ? stanceClaimIds(change.before, change.after, applied.ids.claims) : [],
+  }));
+  // Statements an import creates are not described in `changes` (a large import compares, it does not describe): the bundle's entry is what it stored.
+  const described = new Set(applied.changes.map((change) => change.id));
+  const bySlug = new Map(bundle.statements.map((statement) => [statement.slug, statement]));
+  for (const { id, slug } of applied.createdStatements) {
+    if (described.has(id)) continue;
+    const after = bySlug.get(slug) ?? null;
+    entries.push({ id: uuid7(), writer, action: 'importBundle', targetType: 'Statement', targetId: id, targetSlug: slug, before: null, after, related: stanceClaimIds(null, after, applied.ids.claims) });
+  }
+  entries.push({ id: uuid7(), writer, action: 'importBundle', targetType: 'Bundle', targetId: null, targetSlug: null, before: null, after: applied.report, related: [] });
   await insertRows(tx, 'AuditEntry', entries);
+}
+
+type Stances = { stances?: { claim: string; position: string }[] } | null;
+
+/** The ids of the claims whose stance differs between two statement entries. */
+function stanceClaimIds(before: unknown, after: unknown, claimIds: Map<string, string>): string[] {
+  const positions = (entry: unknown) => new Map(((entry as Stances)?.stances ?? []).map((stance) => [stance.claim, stance.position]));
+  const [was, is] = [positions(before), positions(after)];
+  const slugs = [...new Set([...was.keys(), ...is.keys()])].filter((slug) => was.get(slug) !== is.get(slug));
+  return slugs.flatMap((slug) => {
+    const id = claimIds.get(slug);
+    return id ? [id] : [];
+  });
 }
 
 /** A new claim this much like a stored one (trigram similarity) gets a warning. */
@@ -76,8 +109,8 @@ export async function importRecords(prisma: PrismaClient, bundle: FactBundle, op
     const report = await transact(
       prisma,
       async (tx) => {
-        const applied = await applyRecords(tx, bundle, { mode: 'upsert' });
-        if (options.writer) await auditImport(tx, options.writer, applied);
+        const applied = await applyRecords(tx, bundle, { mode: 'upsert', cause: { action: 'importBundle', writer: options.writer ?? 'import' } });
+        if (options.writer) await auditImport(tx, options.writer, applied, bundle);
         if (dryRun) throw new DryRunRollback({ ...applied.report, dryRun: true });
         created = applied.createdStatements;
         positionChanges = applied.positionChanges;

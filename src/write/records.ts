@@ -11,7 +11,7 @@ import { appeared } from './positions.js';
 import { applyRecords, type RecordType } from './apply.js';
 import { loadActorEntry, loadClaimEntry, loadSourceEntry } from './entries.js';
 import { moveReviews } from './reviews.js';
-import { audit, type Tx, validInput, write } from './transaction.js';
+import { audit, correctionNote, type Tx, validInput, write } from './transaction.js';
 
 /** A partial update: undefined leaves a field as it is, null clears it. */
 export type Patch<T> = { [K in keyof T]?: T[K] | undefined };
@@ -31,7 +31,7 @@ const claimRow: ReadBack<Claim> = (tx, id) => tx.claim.findUniqueOrThrow({ where
 /** Creates one record through the write engine: a slug in use, now or by a writer racing this one, is a ConflictError. */
 async function create<R>(prisma: PrismaClient, writer: string, type: 'Actor' | 'Source' | 'Claim', bundle: FactBundle, readBack: ReadBack<R>): Promise<R> {
   return write(prisma, async (tx) => {
-    const applied = await applyRecords(tx, bundle, { mode: 'create' });
+    const applied = await applyRecords(tx, bundle, { mode: 'create', cause: { action: `create${type}`, writer } });
     const change = applied.changes.find((entry) => entry.type === type);
     if (!change) throw new Error(`create${type}: nothing was created`);
     await audit(tx, writer, { action: `create${type}`, targetType: type, targetId: change.id, targetSlug: change.slug, after: change.after });
@@ -48,15 +48,17 @@ async function update<R, E extends { slug: string }>(
   load: (tx: Tx, id: string) => Promise<E | null>,
   patch: Patch<Omit<E, 'slug'>>,
   readBack: ReadBack<R>,
+  reason?: string | null,
 ): Promise<R> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [row] = await lockRows(tx, TABLE[type], 'id', [id], 'NO KEY UPDATE');
     const before = row && (await load(tx, id));
     if (!before) throw new NotFound(type, id);
     const after = { ...before, ...defined(patch) };
-    const applied = await applyRecords(tx, validBundle(emptyBundle({ [PART[type]]: [after] })), { mode: 'upsert' });
+    const applied = await applyRecords(tx, validBundle(emptyBundle({ [PART[type]]: [after] })), { mode: 'upsert', cause: { action: `update${type}`, writer } });
     const stored = applied.changes.find((change) => change.type === (type as RecordType))?.after ?? before;
-    await audit(tx, writer, { action: `update${type}`, targetType: type, targetId: id, targetSlug: before.slug, before, after: stored });
+    await audit(tx, writer, { action: `update${type}`, targetType: type, targetId: id, targetSlug: before.slug, before, after: stored, reason: note });
     return readBack(tx, id);
   });
 }
@@ -65,15 +67,16 @@ export const createActor = (prisma: PrismaClient, writer: string, input: BundleA
 export const createSource = (prisma: PrismaClient, writer: string, input: BundleSource) => create(prisma, writer, 'Source', validInput({ sources: [input] }), sourceRow);
 export const createClaim = (prisma: PrismaClient, writer: string, input: BundleClaim) => create(prisma, writer, 'Claim', validInput({ claims: [input] }), claimRow);
 
-export const updateActor = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleActor, 'slug' | 'affiliations'>>) =>
-  update(prisma, writer, 'Actor', id, loadActorEntry, patch, actorRow);
-export const updateSource = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleSource, 'slug'>>) =>
-  update(prisma, writer, 'Source', id, loadSourceEntry, patch, sourceRow);
-export const updateClaim = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleClaim, 'slug'>>) =>
-  update(prisma, writer, 'Claim', id, loadClaimEntry, patch, claimRow);
+export const updateActor = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleActor, 'slug' | 'affiliations'>>, reason?: string | null) =>
+  update(prisma, writer, 'Actor', id, loadActorEntry, patch, actorRow, reason);
+export const updateSource = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleSource, 'slug'>>, reason?: string | null) =>
+  update(prisma, writer, 'Source', id, loadSourceEntry, patch, sourceRow, reason);
+export const updateClaim = (prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleClaim, 'slug'>>, reason?: string | null) =>
+  update(prisma, writer, 'Claim', id, loadClaimEntry, patch, claimRow, reason);
 
 /** Locked FOR UPDATE first: a statement naming the actor (it holds FOR KEY SHARE) is either seen here or waits and then fails. */
-export async function deleteActor(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export async function deleteActor(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<string> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [row] = await lockRows(tx, 'actor', 'id', [id], 'UPDATE');
     const before = row && (await loadActorEntry(tx, id));
@@ -85,7 +88,7 @@ export async function deleteActor(prisma: PrismaClient, writer: string, id: stri
     const reviews = await tx.review.count({ where: { reviewerId: id } });
     if (reviews > 0) throw new Conflict(`Actor "${before.slug}" wrote ${reviews} review(s): merge it into another actor instead of deleting it`);
     await tx.actor.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before });
+    await audit(tx, writer, { action: 'deleteActor', targetType: 'Actor', targetId: id, targetSlug: before.slug, before, reason: note });
     return id;
   });
 }
@@ -96,7 +99,14 @@ export async function deleteActor(prisma: PrismaClient, writer: string, id: stri
  * locked FOR UPDATE (no statement can come to name the duplicate meanwhile), then its statements, then the
  * claims they take a stance on, whose status is recomputed last.
  */
-export async function mergeActors(prisma: PrismaClient, writer: string, intoId: string, fromId: string): Promise<{ actor: Actor; positionChanges: PositionChangedEvent[] }> {
+export async function mergeActors(
+  prisma: PrismaClient,
+  writer: string,
+  intoId: string,
+  fromId: string,
+  reason?: string | null,
+): Promise<{ actor: Actor; positionChanges: PositionChangedEvent[] }> {
+  const note = correctionNote(reason);
   if (intoId === fromId) throw new ValidationFailure([{ path: ['from'], message: 'an actor cannot be merged into itself' }]);
   return write(prisma, async (tx) => {
     const locked = await lockRows(tx, 'actor', 'id', [intoId, fromId], 'UPDATE');
@@ -117,12 +127,14 @@ export async function mergeActors(prisma: PrismaClient, writer: string, intoId: 
     await moveReviews(tx, fromId, intoId);
     await tx.actor.delete({ where: { id: fromId } });
     const merged = await tx.actor.update({ where: { id: intoId }, data: { aliases, wikidataId, searchText: actorSearchText(into.name, aliases) } });
-    await refreshClaimStatuses(tx, claimIds);
+    await refreshClaimStatuses(tx, claimIds, { action: 'mergeActors', writer });
     await audit(tx, writer, {
       action: 'mergeActors',
       targetType: 'Actor',
       targetId: intoId,
       targetSlug: into.slug,
+      reason: note,
+      related: [fromId],
       before: { into: intoBefore, from: fromBefore },
       after: await loadActorEntry(tx, intoId),
     });
@@ -199,7 +211,9 @@ export async function updateAffiliation(
   writer: string,
   id: string,
   patch: Patch<Pick<AffiliationInput, 'role' | 'from' | 'until'>>,
+  reason?: string | null,
 ): Promise<Affiliation> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const before = await lockedAffiliation(tx, id);
     const after = { role: before.role, from: before.from, until: before.until, ...defined(patch) };
@@ -211,22 +225,31 @@ export async function updateAffiliation(
       targetId: id,
       before: affiliationAudit(before, before.actor.slug, before.organization.slug),
       after: affiliationAudit(after, before.actor.slug, before.organization.slug),
+      reason: note,
     });
     return updated;
   });
 }
 
-export async function deleteAffiliation(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export async function deleteAffiliation(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<string> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const before = await lockedAffiliation(tx, id);
     await tx.affiliation.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteAffiliation', targetType: 'Affiliation', targetId: id, before: affiliationAudit(before, before.actor.slug, before.organization.slug) });
+    await audit(tx, writer, {
+      action: 'deleteAffiliation',
+      targetType: 'Affiliation',
+      targetId: id,
+      before: affiliationAudit(before, before.actor.slug, before.organization.slug),
+      reason: note,
+    });
     return id;
   });
 }
 
 /** Locked FOR UPDATE first: a statement being recorded on the source (FOR KEY SHARE or SHARE) is counted or fails. */
-export async function deleteSource(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export async function deleteSource(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<string> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [row] = await lockRows(tx, 'source', 'id', [id], 'UPDATE');
     const before = row && (await loadSourceEntry(tx, id));
@@ -234,19 +257,20 @@ export async function deleteSource(prisma: PrismaClient, writer: string, id: str
     const statements = await tx.statement.count({ where: { sourceId: id } });
     if (statements > 0) throw new Conflict(`Source "${before.slug}" carries ${statements} statement(s): delete or move them first`);
     await tx.source.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteSource', targetType: 'Source', targetId: id, targetSlug: before.slug, before });
+    await audit(tx, writer, { action: 'deleteSource', targetType: 'Source', targetId: id, targetSlug: before.slug, before, reason: note });
     return id;
   });
 }
 
-export async function deleteClaim(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export async function deleteClaim(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<string> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [row] = await lockRows(tx, 'claim', 'id', [id], 'UPDATE');
     const before = row && (await loadClaimEntry(tx, id));
     if (!before) throw new NotFound('Claim', id);
     const stances = await tx.stance.count({ where: { claimId: id } });
     await tx.claim.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteClaim', targetType: 'Claim', targetId: id, targetSlug: before.slug, before: { ...before, stances } });
+    await audit(tx, writer, { action: 'deleteClaim', targetType: 'Claim', targetId: id, targetSlug: before.slug, before: { ...before, stances }, reason: note });
     return id;
   });
 }

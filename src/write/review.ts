@@ -387,7 +387,7 @@ export async function acceptDrafts(prisma: PrismaClient, writer: string, request
         statements,
       }),
     );
-    const applied = await applyRecords(tx, bundle, { mode: 'upsert' });
+    const applied = await applyRecords(tx, bundle, { mode: 'upsert', cause: { action: 'acceptDraft', writer } });
 
     const now = new Date();
     const accepted: Accepted[] = [];
@@ -411,6 +411,12 @@ export async function acceptDrafts(prisma: PrismaClient, writer: string, request
       if (!assertedNow.has(slug)) continue;
       await tx.ingestionDraft.update({ where: { id: sibling.id }, data: { status: 'ACCEPTED', decidedBy: writer, decidedAt: now, createdSlug: slug } });
     }
+    // Records the accept created besides the drafts' own (their speakers, sources, claims): each one's history starts here.
+    const own = new Set(accepted.map((entry) => entry.id));
+    for (const change of applied.changes) {
+      if (own.has(change.id)) continue;
+      await audit(tx, writer, { action: 'acceptDraft', targetType: change.type, targetId: change.id, targetSlug: change.slug, before: change.before, after: change.after });
+    }
     for (const entry of accepted) {
       const draft = locked.get(entry.draftId) as IngestionDraft;
       const after = entry.type === 'Statement' ? statements.find((statement) => statement.slug === entry.slug) : claims.get(entry.slug);
@@ -421,6 +427,7 @@ export async function acceptDrafts(prisma: PrismaClient, writer: string, request
         targetSlug: entry.slug,
         before: { draft: draft.id, ingestion: draft.ingestionId, proposed: draft.record, edits: editsById.get(draft.id) ?? {} },
         after,
+        related: entry.type === 'Statement' ? entry.claimSlugs.flatMap((slug) => applied.ids.claims.get(slug) ?? []) : [],
       });
     }
     return Object.assign(accepted, { positionChanges: applied.positionChanges });

@@ -4,7 +4,7 @@ import { Conflict, type Issue, NotFound, ValidationFailure } from '../domain/err
 import { evenValues, findRating, type Scale, scaleProblems } from '../domain/ratings.js';
 import type { PrismaClient, RatingScale, Review } from '../generated/prisma/client.js';
 import { lockKeys, lockRows } from '../sql/write/locks.js';
-import { audit, type Tx, write } from './transaction.js';
+import { audit, correctionNote, type Tx, write } from './transaction.js';
 
 /**
  * Reviews: a reviewer's verdict on a claim, on a rating scale. One review per reviewer and claim: a
@@ -120,7 +120,7 @@ export async function insertReview(tx: Tx, writer: string, input: CreateReviewIn
       language: optional(input.language),
     },
   });
-  await audit(tx, writer, { action, targetType: 'Review', targetId: created.id, after: await loadReviewEntry(tx, created.id) });
+  await audit(tx, writer, { action, targetType: 'Review', targetId: created.id, after: await loadReviewEntry(tx, created.id), related: [claim.id] });
   return created;
 }
 
@@ -140,8 +140,9 @@ export function createReview(prisma: PrismaClient, writer: string, input: Create
 }
 
 /** Fields left undefined stay; a new scale needs a rating on it (the old label is kept when the new scale has it). */
-export function updateReview(prisma: PrismaClient, writer: string, id: string, patch: UpdateReviewInput): Promise<Review> {
+export function updateReview(prisma: PrismaClient, writer: string, id: string, patch: UpdateReviewInput, reason?: string | null): Promise<Review> {
   checkReviewFields(patch);
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [current] = await lockRows(tx, 'review', 'id', [id], 'NO KEY UPDATE');
     if (!current) throw new NotFound('Review', id);
@@ -164,18 +165,19 @@ export function updateReview(prisma: PrismaClient, writer: string, id: string, p
         ...(patch.language !== undefined ? { language: patch.language } : {}),
       },
     });
-    await audit(tx, writer, { action: 'updateReview', targetType: 'Review', targetId: id, before, after: await loadReviewEntry(tx, id) });
+    await audit(tx, writer, { action: 'updateReview', targetType: 'Review', targetId: id, before, after: await loadReviewEntry(tx, id), reason: note, related: [current.claimId] });
     return updated;
   });
 }
 
-export function deleteReview(prisma: PrismaClient, writer: string, id: string): Promise<string> {
+export function deleteReview(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<string> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const [current] = await lockRows(tx, 'review', 'id', [id], 'UPDATE');
     const before = current && (await loadReviewEntry(tx, id));
     if (!before) throw new NotFound('Review', id);
     await tx.review.delete({ where: { id } });
-    await audit(tx, writer, { action: 'deleteReview', targetType: 'Review', targetId: id, before });
+    await audit(tx, writer, { action: 'deleteReview', targetType: 'Review', targetId: id, before, reason: note, related: [current.claimId] });
     return id;
   });
 }

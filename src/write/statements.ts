@@ -14,7 +14,7 @@ import { applyRecords } from './apply.js';
 import { loadStatementEntry } from './entries.js';
 import { appeared, toEvent } from './positions.js';
 import type { Patch } from './records.js';
-import { audit, RaceLost, type Tx, validInput, write } from './transaction.js';
+import { audit, correctionNote, MAX_REASON_LENGTH, RaceLost, type Tx, validInput, write } from './transaction.js';
 
 export interface Written {
   id: string;
@@ -109,7 +109,17 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
     const { statement: row, positionChanges } = await refreshStatusesAndAudit(
       tx,
       result.claims.map((claim) => claim.id),
-      { id: uuid7(), writer, action: 'recordStatement', targetType: 'Statement', targetId: id, targetSlug: statement.slug, before: null, after: { ...stored, quote } },
+      {
+        id: uuid7(),
+        writer,
+        action: 'recordStatement',
+        targetType: 'Statement',
+        targetId: id,
+        targetSlug: statement.slug,
+        before: null,
+        after: { ...stored, quote },
+        related: result.claims.map((claim) => claim.id),
+      },
       id,
     );
     return { id, speakerSlug: statement.speaker, claimSlugs: statement.stances.map((stance) => stance.claim), statement: row, positionChanges: positionChanges.map(toEvent) };
@@ -117,14 +127,27 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
 }
 
 /** Changes a statement through the write engine (locks, thread, claim status), auditing before and after. */
-export async function updateStatement(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleStatement, 'slug'>>): Promise<Written> {
+export async function updateStatement(prisma: PrismaClient, writer: string, id: string, patch: Patch<Omit<BundleStatement, 'slug'>>, reason?: string | null): Promise<Written> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const before = await lockedEntry(tx, id, 'NO KEY UPDATE');
     const after: BundleStatement = { ...before };
     for (const [key, value] of Object.entries(patch)) if (value !== undefined) Object.assign(after, { [key]: value });
-    const applied = await applyRecords(tx, validBundle(emptyBundle({ statements: [after] })), { mode: 'upsert' });
+    const applied = await applyRecords(tx, validBundle(emptyBundle({ statements: [after] })), { mode: 'upsert', cause: { action: 'updateStatement', writer, statementId: id } });
     const stored = (applied.changes[0]?.after as BundleStatement | undefined) ?? before;
-    await audit(tx, writer, { action: 'updateStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before, after: stored });
+    const changedStances = [...before.stances, ...stored.stances].filter(
+      (stance) => !before.stances.some((was) => was.claim === stance.claim && was.position === stance.position) || !stored.stances.some((is) => is.claim === stance.claim && is.position === stance.position),
+    );
+    await audit(tx, writer, {
+      action: 'updateStatement',
+      targetType: 'Statement',
+      targetId: id,
+      targetSlug: before.slug,
+      before,
+      after: stored,
+      reason: note,
+      related: changedStances.flatMap((stance) => applied.ids.claims.get(stance.claim) ?? []),
+    });
     return {
       id,
       speakerSlug: stored.speaker,
@@ -136,7 +159,8 @@ export async function updateStatement(prisma: PrismaClient, writer: string, id: 
 }
 
 /** Deletes a statement for good (admin): responses to it lose their link, and every thread below it is cut. */
-export async function deleteStatement(prisma: PrismaClient, writer: string, id: string): Promise<{ id: string; positionChanges: PositionChangedEvent[] }> {
+export async function deleteStatement(prisma: PrismaClient, writer: string, id: string, reason?: string | null): Promise<{ id: string; positionChanges: PositionChangedEvent[] }> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const before = await lockedEntry(tx, id, 'UPDATE');
     await lockDescendants(tx, [id]);
@@ -144,8 +168,8 @@ export async function deleteStatement(prisma: PrismaClient, writer: string, id: 
     const changesBefore = await changesOnClaims(tx, claimIds);
     await tx.statement.delete({ where: { id } });
     await cutThreadsAt(tx, id);
-    await refreshClaimStatuses(tx, claimIds);
-    await audit(tx, writer, { action: 'deleteStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before });
+    await refreshClaimStatuses(tx, claimIds, { action: 'deleteStatement', writer, statementId: id });
+    await audit(tx, writer, { action: 'deleteStatement', targetType: 'Statement', targetId: id, targetSlug: before.slug, before, reason: note, related: claimIds });
     return { id, positionChanges: appeared(changesBefore, await changesOnClaims(tx, claimIds)) };
   });
 }
@@ -153,8 +177,8 @@ export async function deleteStatement(prisma: PrismaClient, writer: string, id: 
 /** Retraction keeps the record, marks who retracted it, when and why, and takes its stances out of claim status. */
 export async function retractStatement(prisma: PrismaClient, writer: string, id: string, reason: string): Promise<{ statement: Statement; positionChanges: PositionChangedEvent[] }> {
   const trimmed = reason.trim();
-  if (!trimmed || trimmed.length > 2_000) {
-    throw new ValidationFailure([{ path: ['reason'], message: trimmed ? 'must be at most 2000 characters' : 'must say why the statement is retracted' }]);
+  if (!trimmed || trimmed.length > MAX_REASON_LENGTH) {
+    throw new ValidationFailure([{ path: ['reason'], message: trimmed ? `must be at most ${MAX_REASON_LENGTH} characters` : 'must say why the statement is retracted' }]);
   }
   return write(prisma, async (tx) => {
     const before = await lockedEntry(tx, id, 'NO KEY UPDATE');
@@ -163,12 +187,14 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
     const changesBefore = await changesOnClaims(tx, claimIds);
     const now = new Date();
     const row = await tx.statement.update({ where: { id }, data: { retractedAt: now, retractedBy: writer, retractionReason: trimmed } });
-    await refreshClaimStatuses(tx, claimIds);
+    await refreshClaimStatuses(tx, claimIds, { action: 'retractStatement', writer, statementId: id });
     await audit(tx, writer, {
       action: 'retractStatement',
       targetType: 'Statement',
       targetId: id,
       targetSlug: before.slug,
+      reason: trimmed,
+      related: claimIds,
       before: { retracted: false },
       after: { retracted: true, at: now.toISOString(), by: writer, reason: trimmed },
     });
@@ -181,7 +207,8 @@ export async function retractStatement(prisma: PrismaClient, writer: string, id:
  * KEY UPDATE); read the stance as it now is, write it, recompute the claim's status and audit, in one
  * statement on a snapshot taken after the locks; COMMIT.
  */
-async function changeStance(prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition | null): Promise<Written> {
+async function changeStance(prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition | null, reason?: string | null): Promise<Written> {
+  const note = correctionNote(reason);
   return write(prisma, async (tx) => {
     const locked = await lockStance(tx, statementId, claimSlug);
     if (!locked.statement) throw new NotFound('Statement', statementId);
@@ -195,13 +222,15 @@ async function changeStance(prisma: PrismaClient, writer: string, statementId: s
       auditId: uuid7(),
       writer,
       action: position === null ? 'removeStance' : 'setStance',
+      reason: note,
     });
     if (position === null && result.before === null) throw new NotFound('Stance', `${locked.statement} on ${claimSlug}`);
     return { id: statementId, speakerSlug: result.speaker, claimSlugs: result.claims, statement: result.statement, positionChanges: result.positionChanges.map(toEvent) };
   });
 }
 
-export const setStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition) =>
-  changeStance(prisma, writer, statementId, claimSlug, position);
+export const setStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, position: StancePosition, reason?: string | null) =>
+  changeStance(prisma, writer, statementId, claimSlug, position, reason);
 
-export const removeStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string) => changeStance(prisma, writer, statementId, claimSlug, null);
+export const removeStance = (prisma: PrismaClient, writer: string, statementId: string, claimSlug: string, reason?: string | null) =>
+  changeStance(prisma, writer, statementId, claimSlug, null, reason);

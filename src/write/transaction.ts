@@ -1,6 +1,8 @@
 import { BundleError, type BundleIssue, emptyBundle, type FactBundle, validBundle } from '../bundle/format.js';
 import { Conflict, ValidationFailure, WriteContention } from '../domain/errors.js';
+import { uuid7 } from '../domain/uuid7.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { insertAuditEntry } from '../sql/write/audit.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -11,23 +13,41 @@ export interface AuditRecord {
   targetSlug?: string | null;
   before?: unknown;
   after?: unknown;
+  /** The writer's correction note. */
+  reason?: string | null;
+  /** Other records whose history shows this entry (database ids). */
+  related?: readonly string[];
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue));
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** Write the audit entry last, after every lock is held: its `seq` then orders it after the writes it waited for. */
 export async function audit(tx: Tx, writer: string, record: AuditRecord): Promise<void> {
-  await tx.auditEntry.create({
-    data: {
-      writer,
-      action: record.action,
-      targetType: record.targetType,
-      targetId: record.targetId ?? null,
-      targetSlug: record.targetSlug ?? null,
-      before: json(record.before),
-      after: json(record.after),
-    },
+  await insertAuditEntry(tx, uuid7(), {
+    writer,
+    action: record.action,
+    targetType: record.targetType,
+    targetId: record.targetId ?? null,
+    targetSlug: record.targetSlug ?? null,
+    before: json(record.before),
+    after: json(record.after),
+    reason: record.reason ?? null,
+    related: [...new Set(record.related ?? [])],
   });
+}
+
+export const MAX_REASON_LENGTH = 2_000;
+
+/**
+ * A correction note as stored: trimmed; absent stays null. Given but blank, or longer than 2,000
+ * characters, it is a ValidationFailure at `path`, before any transaction starts.
+ */
+export function correctionNote(reason: string | null | undefined, path: readonly string[] = ['reason']): string | null {
+  if (reason === undefined || reason === null) return null;
+  const trimmed = reason.trim();
+  if (!trimmed) throw new ValidationFailure([{ path: [...path], message: 'a correction note must say something (leave it out for none)' }]);
+  if (trimmed.length > MAX_REASON_LENGTH) throw new ValidationFailure([{ path: [...path], message: `must be at most ${MAX_REASON_LENGTH} characters` }]);
+  return trimmed;
 }
 
 /** Bundle paths such as /statements/0/stances/1/claim become input paths: input.stances.1.claim. */

@@ -424,6 +424,8 @@ function replay(state: State, entry: AuditRow, imported: FactBundle | undefined,
         }
         return;
       }
+      // A record the import created: its entry (for its history) says what the bundle sent; the bundle's own entry models it.
+      if (entry.before === null) return;
       const slug = entry.targetSlug ?? '';
       if (entry.targetType === 'Statement') {
         expectStatement(slug, entry.before as BundleStatement);
@@ -440,7 +442,7 @@ function replay(state: State, entry: AuditRow, imported: FactBundle | undefined,
   }
 }
 
-/** Derived data against a recomputation from the rows: claim status, threads (and cycles), actor search text. */
+/** Derived data against a recomputation from the rows: claim status and its history, threads (and cycles), actor search text. */
 export async function derivedProblems(prisma: PrismaClient): Promise<string[]> {
   const problems: string[] = [];
   const statements = await prisma.statement.findMany({ select: { id: true, slug: true, seq: true, speakerId: true, onBehalfOfId: true, saidOn: true, retractedAt: true, respondsToId: true, responseKind: true, threadIds: true } });
@@ -471,6 +473,19 @@ export async function derivedProblems(prisma: PrismaClient): Promise<string[]> {
     const facts: StanceFact[] = counted.map(({ stance, statement }, order) => ({ position: stance.position, actorId: statement.onBehalfOfId ?? statement.speakerId, order }));
     const derived = deriveClaimStatus(facts);
     if (derived !== row.status) problems.push(`claim ${row.slug}: stored ${row.status}, its stances say ${derived}`);
+  }
+  // The stored status history replayed: it starts UNRESOLVED, each change starts where the one before ended
+  // (no change lost or written twice by racing writers), and it ends at the recomputed status checked above.
+  const changes = await prisma.claimStatusChange.findMany({ orderBy: { seq: 'asc' }, select: { claimId: true, from: true, to: true } });
+  const replayed = new Map<string, string>();
+  for (const change of changes) {
+    const at = replayed.get(change.claimId) ?? 'UNRESOLVED';
+    if (change.from !== at || change.from === change.to) problems.push(`claim ${change.claimId}: a status change ${change.from} -> ${change.to} after ${at}`);
+    replayed.set(change.claimId, change.to);
+  }
+  for (const row of claims) {
+    const at = replayed.get(row.id) ?? 'UNRESOLVED';
+    if (at !== row.status) problems.push(`claim ${row.slug}: its status history ends at ${at}, its status is ${row.status}`);
   }
   for (const row of await prisma.actor.findMany()) {
     if (row.searchText !== actorSearchText(row.name, row.aliases)) problems.push(`actor ${row.slug}: searchText is stale`);

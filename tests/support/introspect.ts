@@ -62,7 +62,10 @@ export interface DatabaseShape {
   sequences: Record<string, SequenceShape>;
   /** Expected side: extensions that must be installed. Database side: installed extensions. */
   extensions: string[];
-  /** Database side only: any other object in the schema (views, functions, triggers, checks, other types...). */
+  /**
+   * Database side: any other object in the schema (views, functions, triggers, checks, other types...).
+   * Expected side: those a migration makes on purpose (SQL-only functions and triggers), each expected exactly.
+   */
   otherObjects: string[];
 }
 
@@ -476,7 +479,9 @@ export function diffDatabase(expected: DatabaseShape, actual: DatabaseShape, opt
   for (const extension of expected.extensions) {
     if (!actual.extensions.includes(extension)) problems.push(`missing extension "${extension}"`);
   }
-  for (const other of actual.otherObjects) problems.push(`unexpected ${other}`);
+  const listed = new Set(expected.otherObjects);
+  for (const other of actual.otherObjects) if (!listed.has(other)) problems.push(`unexpected ${other}`);
+  for (const other of expected.otherObjects) if (!actual.otherObjects.includes(other)) problems.push(`missing ${other}`);
 
   return problems;
 }

@@ -1,3 +1,4 @@
+import { REASON_DESCRIPTION } from '../args.js';
 import { builder, encodeGlobalId } from '../../builder.js';
 import { requireScope } from '../../context.js';
 import { formatIsoDate } from '../../domain/dates.js';
@@ -131,8 +132,8 @@ builder.mutationFields((t) => ({
   updateActor: t.field({
     type: Actor,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Actor, required: true }), input: t.arg({ type: UpdateActorInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Actor, required: true }), input: t.arg({ type: UpdateActorInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
       return updateActor(ctx.prisma, writer.name, id.id, {
         name: nonNull(input.name),
@@ -140,17 +141,17 @@ builder.mutationFields((t) => ({
         aliases: nonNull(input.aliases),
         description: input.description,
         wikidataId: input.wikidataId,
-      });
+      }, reason);
     },
   }),
   deleteActor: t.field({
     type: 'ID',
     description: 'Deletes an actor no statement names (admin). Returns the deleted ID.',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Actor, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Actor, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      await deleteActor(ctx.prisma, writer.name, id.id);
+      await deleteActor(ctx.prisma, writer.name, id.id, reason);
       return encodeGlobalId('Actor', id.id);
     },
   }),
@@ -158,10 +159,10 @@ builder.mutationFields((t) => ({
     type: Actor,
     description: 'Folds a duplicate (`from`) into `into` (admin): statements and affiliations move, the duplicate’s slug and names become aliases.',
     errors: { types: WRITE_ERRORS },
-    args: { into: t.arg.globalID({ for: Actor, required: true }), from: t.arg.globalID({ for: Actor, required: true }) },
-    resolve: async (_root, { into, from }, ctx) => {
+    args: { into: t.arg.globalID({ for: Actor, required: true }), from: t.arg.globalID({ for: Actor, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { into, from, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      const merged = await mergeActors(ctx.prisma, writer.name, into.id, from.id);
+      const merged = await mergeActors(ctx.prisma, writer.name, into.id, from.id, reason);
       publishPositionChanges(ctx.events, merged.positionChanges);
       return merged.actor;
     },
@@ -178,19 +179,19 @@ builder.mutationFields((t) => ({
   updateAffiliation: t.field({
     type: Affiliation,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Affiliation, required: true }), input: t.arg({ type: UpdateAffiliationInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Affiliation, required: true }), input: t.arg({ type: UpdateAffiliationInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      return updateAffiliation(ctx.prisma, writer.name, id.id, { role: nonNull(input.role), from: input.from, until: input.until });
+      return updateAffiliation(ctx.prisma, writer.name, id.id, { role: nonNull(input.role), from: input.from, until: input.until }, reason);
     },
   }),
   deleteAffiliation: t.field({
     type: 'ID',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Affiliation, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Affiliation, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      await deleteAffiliation(ctx.prisma, writer.name, id.id);
+      await deleteAffiliation(ctx.prisma, writer.name, id.id, reason);
       return encodeGlobalId('Affiliation', id.id);
     },
   }),
@@ -213,8 +214,8 @@ builder.mutationFields((t) => ({
   updateSource: t.field({
     type: Source,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Source, required: true }), input: t.arg({ type: UpdateSourceInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Source, required: true }), input: t.arg({ type: UpdateSourceInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
       return updateSource(ctx.prisma, writer.name, id.id, {
         title: nonNull(input.title),
@@ -222,17 +223,17 @@ builder.mutationFields((t) => ({
         publisher: input.publisher,
         publishedOn: patchIso(input.publishedOn),
         text: input.text,
-      });
+      }, reason);
     },
   }),
   deleteSource: t.field({
     type: 'ID',
     description: 'Deletes a source that carries no statements (admin).',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Source, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Source, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      await deleteSource(ctx.prisma, writer.name, id.id);
+      await deleteSource(ctx.prisma, writer.name, id.id, reason);
       return encodeGlobalId('Source', id.id);
     },
   }),
@@ -248,20 +249,20 @@ builder.mutationFields((t) => ({
   updateClaim: t.field({
     type: Claim,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Claim, required: true }), input: t.arg({ type: UpdateClaimInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Claim, required: true }), input: t.arg({ type: UpdateClaimInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      return updateClaim(ctx.prisma, writer.name, id.id, { text: nonNull(input.text), topics: nonNull(input.topics), source: input.source });
+      return updateClaim(ctx.prisma, writer.name, id.id, { text: nonNull(input.text), topics: nonNull(input.topics), source: input.source }, reason);
     },
   }),
   deleteClaim: t.field({
     type: 'ID',
     description: 'Deletes a claim and the stances on it (admin).',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Claim, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Claim, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      await deleteClaim(ctx.prisma, writer.name, id.id);
+      await deleteClaim(ctx.prisma, writer.name, id.id, reason);
       return encodeGlobalId('Claim', id.id);
     },
   }),

@@ -1,3 +1,4 @@
+import { REASON_DESCRIPTION } from '../args.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder, encodeGlobalId } from '../../builder.js';
 import { type Context, requireScope } from '../../context.js';
@@ -99,8 +100,8 @@ builder.mutationFields((t) => ({
   updateStatement: t.field({
     type: Statement,
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Statement, required: true }), input: t.arg({ type: UpdateStatementInput, required: true }) },
-    resolve: async (_root, { id, input }, ctx) => {
+    args: { id: t.arg.globalID({ for: Statement, required: true }), input: t.arg({ type: UpdateStatementInput, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, input, reason }, ctx) => {
       const writer = await requireScope(ctx, 'write');
       const written = await updateStatement(ctx.prisma, writer.name, id.id, {
         speaker: nonNull(input.speaker),
@@ -113,7 +114,7 @@ builder.mutationFields((t) => ({
         respondsTo: input.respondsTo,
         stances: nonNull(input.stances),
         quote: input.quote,
-      });
+      }, reason);
       publishPositionChanges(ctx.events, written.positionChanges);
       return written.statement;
     },
@@ -134,10 +135,10 @@ builder.mutationFields((t) => ({
     type: 'ID',
     description: 'Deletes a statement for good (admin). Prefer retractStatement, which keeps the record.',
     errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.globalID({ for: Statement, required: true }) },
-    resolve: async (_root, { id }, ctx) => {
+    args: { id: t.arg.globalID({ for: Statement, required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
+    resolve: async (_root, { id, reason }, ctx) => {
       const writer = await requireScope(ctx, 'admin');
-      publishPositionChanges(ctx.events, (await deleteStatement(ctx.prisma, writer.name, id.id)).positionChanges);
+      publishPositionChanges(ctx.events, (await deleteStatement(ctx.prisma, writer.name, id.id, reason)).positionChanges);
       return encodeGlobalId('Statement', id.id);
     },
   }),
@@ -149,20 +150,21 @@ builder.mutationFields((t) => ({
       statement: t.arg.globalID({ for: Statement, required: true }),
       claim: t.arg.string({ required: true, description: 'Slug of the claim.' }),
       position: t.arg({ type: StancePositionEnum, required: true }),
+      reason: t.arg.string({ description: REASON_DESCRIPTION }),
     },
     resolve: async (_root, args, ctx, info) => {
       const writer = await requireScope(ctx, 'write');
-      const written = await setStance(ctx.prisma, writer.name, args.statement.id, args.claim, args.position);
+      const written = await setStance(ctx.prisma, writer.name, args.statement.id, args.claim, args.position, args.reason);
       return publishRecorded(ctx, info, written);
     },
   }),
   removeStance: t.field({
     type: Statement,
     errors: { types: WRITE_ERRORS },
-    args: { statement: t.arg.globalID({ for: Statement, required: true }), claim: t.arg.string({ required: true }) },
+    args: { statement: t.arg.globalID({ for: Statement, required: true }), claim: t.arg.string({ required: true }), reason: t.arg.string({ description: REASON_DESCRIPTION }) },
     resolve: async (_root, args, ctx) => {
       const writer = await requireScope(ctx, 'write');
-      const written = await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim);
+      const written = await removeStance(ctx.prisma, writer.name, args.statement.id, args.claim, args.reason);
       publishPositionChanges(ctx.events, written.positionChanges);
       return written.statement;
     },

@@ -64,6 +64,11 @@ export class Planner {
   /** Every read of the request so far, in order: replaying them on another request gives its parameters, or tells it apart. */
   readonly steps: Step[] = [];
   readonly live: Replay;
+  /**
+   * `Type.field` of every selected field without a declaration (its resolver runs on the row): what an as-of
+   * read must refuse. It depends only on the selection, which a reused plan shares, so it is kept with the plan.
+   */
+  readonly undeclared: string[] = [];
   private aliases = 0;
   private slotCount = 0;
   /** The schema only: the request (variables, fragments, arguments) is read through steps. */
@@ -187,6 +192,7 @@ export class Planner {
       if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
       else {
         const declaration = field.extensions?.sql as ReadSql | undefined;
+        if (!declaration) this.undeclared.push(`${typeName}.${name}`);
         planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
       }
       if (!planned) {

@@ -1,6 +1,6 @@
 import { formatIsoDate } from '../../domain/dates.js';
 import { topicSlug } from '../../domain/topics.js';
-import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
+import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, type OrderKey, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
 /**
  * The SQL of the read API's relations and lists, declared on their fields in src/schema/*.ts
@@ -71,6 +71,28 @@ export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS 
 export const retraction = read.embedded((row) => `${col(row, 'retractedAt')} IS NOT NULL`);
 export const retractionBy = read.computed((row) => `coalesce(${col(row, 'retractedBy')}, '')`);
 export const retractionReason = read.computed((row) => `coalesce(${col(row, 'retractionReason')}, '')`);
+
+// ---- History.
+
+/** Record order: the audit log's `seq`, the order writes took effect in. */
+const bySeq = (row: string): OrderKey[] => [{ key: col(row, 'seq'), sort: col(row, 'seq'), desc: false }];
+
+/** A record's revisions: the audit entries that target it, and those that name it among their related records (a stance's statement and claim). */
+export const history = (type: HistoryType) =>
+  read.connection({
+    edges: 'AuditEntry',
+    parent: (parent, entry) =>
+      `((${col(entry, 'targetType')} = '${type}' AND ${col(entry, 'targetId')} = ${col(parent, 'id')}::text) OR ${col(entry, 'related')} @> ARRAY[${col(parent, 'id')}])`,
+    order: bySeq,
+  });
+
+export type HistoryType = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review';
+
+export const statusHistory = read.connection({
+  edges: 'ClaimStatusChange',
+  parent: (parent, change) => `${col(change, 'claimId')} = ${col(parent, 'id')}`,
+  order: bySeq,
+});
 
 // ---- Roots.
 

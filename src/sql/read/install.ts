@@ -2,6 +2,9 @@ import { typeBrandKey } from '@pothos/core';
 import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
 import { decodeGlobalId, mayReadNode } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { badInput } from '../../graphql/errors.js';
+import { checkAsOf, notAsOf } from '../../schema/as-of.js';
+import { asOfSql } from './as-of.js';
 import { type Finisher, knownArgs, type Planned, sameJson } from './compiler.js';
 import { plan } from './plan-cache.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
@@ -25,7 +28,8 @@ interface Lookup {
   value: string;
 }
 
-const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance']);
+/** Review is read as a row whose fields run their own resolvers (none is declared): so a Review ID in `nodes` no longer sends the whole list to the resolvers. */
+const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'Review']);
 
 /** The id a global ID names, if it is one of `model`'s (anything else names no row). */
 function idOf(globalId: unknown, model?: string): { model: string; id: string } | null {
@@ -47,8 +51,13 @@ const brand = (value: unknown, model: string) => {
   return value;
 };
 
-async function run(ctx: Context, sql: string, params: unknown[]): Promise<unknown> {
-  const rows = await ctx.prisma.$queryRawUnsafe<{ j: string | null }[]>(`SELECT (${sql})::text AS j`, ...params);
+/** Runs a planned read; with `asOf`, on the tables as they were at that instant (as-of.ts). */
+async function run(ctx: Context, sql: string, params: unknown[], asOf?: Date): Promise<unknown> {
+  let statement = `SELECT (${sql})::text AS j`;
+  // A copy: a reused plan's parameters must not grow.
+  const bound = [...params];
+  if (asOf) statement = asOfSql(statement, `$${bound.push(asOf.toISOString())}::timestamptz`);
+  const rows = await ctx.prisma.$queryRawUnsafe<{ j: string | null }[]>(statement, ...bound);
   const text = rows[0]?.j;
   return text == null ? null : JSON.parse(text);
 }
@@ -74,13 +83,13 @@ function groupLookups(lookups: readonly (Lookup | null)[]): Group[] {
 }
 
 /** Rows found by (model, column, value), each at its place in a list of `count` (null where none). */
-async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[]): Promise<unknown[]> {
+async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Lookup | null)[], asOf?: Date): Promise<unknown[]> {
   const results: unknown[] = lookups.map(() => null);
   const planned = plan(info, 'lookups', lookups, (planner) => {
     const groups = planner.slot((replay) => groupLookups(replay.root as (Lookup | null)[]));
     // The SQL has one part per group: which groups there are, in which order, is what it depends on.
     const shape = planner.fact((replay) => groups(replay).map(({ lookup }) => ({ model: lookup.model, column: lookup.column })), sameJson);
-    if (shape.length === 0) return { sql: undefined, models: [], finishers: [] };
+    if (shape.length === 0) return { sql: undefined, models: [], finishers: [], undeclared: [] };
     const finishers: (Finisher | undefined)[] = [];
     const models: Model[] = [];
     const parts = shape.map((lookup, i) => {
@@ -98,11 +107,12 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
         `FROM unnest(${values}, ${ordinals}) AS x(v, o))`
       );
     });
-    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers };
+    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers, undeclared: [...planner.undeclared] };
   });
   if (!planned?.value.sql) return results;
-  const { sql, models, finishers } = planned.value;
-  const found = (await run(ctx, sql, planned.params)) as ([number, unknown][] | null)[];
+  const { sql, models, finishers, undeclared } = planned.value;
+  if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+  const found = (await run(ctx, sql, planned.params, asOf)) as ([number, unknown][] | null)[];
   models.forEach((model, i) => {
     for (const [ordinal, value] of found[i] ?? []) {
       if (value === null) continue;
@@ -118,8 +128,9 @@ type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promi
 const lookupBySlug =
   (model: Model): RootHandler =>
   async (args, ctx, info) => {
-    if (!knownArgs(args, ['slug'])) return FALLBACK;
-    const [found] = await readLookups(ctx, info, [{ model, column: 'slug', value: String(args.slug) }]);
+    if (!knownArgs(args, ['slug', 'asOf'])) return FALLBACK;
+    const asOf = args.asOf == null ? undefined : checkAsOf(args.asOf, `Query.${info.fieldName}`);
+    const [found] = await readLookups(ctx, info, [{ model, column: 'slug', value: String(args.slug) }], asOf);
     return found;
   };
 
@@ -136,7 +147,7 @@ async function nodeLookups(ids: unknown[], ctx: Context): Promise<(Lookup | null
     // The same rule as the node fields' own resolvers (audit entries are the admin's): null, as if there were none.
     if (!(await mayReadNode(ctx, decoded.typename))) lookups.push(null);
     else if (NODE_MODELS.has(decoded.typename)) lookups.push({ model: decoded.typename as Model, column: 'id', value: decoded.id });
-    // A node type the compiler has no SQL for (an audit entry an admin may read, a Review): its own resolver loads it.
+    // A node type the compiler has no SQL for (an audit entry an admin may read): its own resolver loads it.
     else return FALLBACK;
   }
   return lookups;
@@ -187,10 +198,17 @@ const rootConnection =
   (spec: ConnectionSpec): RootHandler =>
   async (args, ctx, info) => {
     const typeName = getNamedType(info.returnType).name;
-    const planned = plan(info, 'connection', args, (planner) => planner.connection(spec, typeName, info.fieldNodes, (replay) => replay.root as Args, null));
+    const { asOf: asOfArg, ...rest } = args;
+    const asOf = asOfArg == null ? undefined : checkAsOf(asOfArg, `Query.${info.fieldName}`);
+    // The plan never sees `asOf`: it is applied to the planned SQL when it runs (run), so one plan serves both.
+    const planned = plan(info, 'connection', asOf ? rest : args, (planner) => {
+      const connection = planner.connection(spec, typeName, info.fieldNodes, (replay) => replay.root as Args, null);
+      return connection && { ...connection, undeclared: [...planner.undeclared] };
+    });
     if (!planned) return FALLBACK;
-    const { sql, finish } = planned.value;
-    const value = await run(ctx, sql, planned.params);
+    const { sql, finish, undeclared } = planned.value;
+    if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+    const value = await run(ctx, sql, planned.params, asOf);
     return finish ? finish(value) : value;
   };
 
@@ -220,7 +238,11 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
     const original = field.resolve ?? defaultFieldResolver;
     field.resolve = async (root, args, ctx: Context, info) => {
       const outcome = await handler(args as Args, ctx, info);
-      return outcome === FALLBACK ? original(root, args, ctx, info) : outcome;
+      if (outcome !== FALLBACK) return outcome;
+      const answer = await original(root, args, ctx, info);
+      // The resolvers read the current database: an as-of read they would answer is one the compiler could not plan.
+      if ((args as Args).asOf != null) throw badInput('this `asOf` read cannot be planned with these arguments', { argument: 'asOf', field: `Query.${info.fieldName}` });
+      return answer;
     };
   }
   return schema;

@@ -7,7 +7,7 @@
  * from a request; every value from a request is a bound parameter (`$n`), through `Params.add`.
  */
 
-export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'AuditEntry';
+export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review' | 'AuditEntry' | 'ClaimStatusChange';
 
 export type ColumnType = 'text' | 'uuid' | 'int' | 'bool' | 'enum' | 'array' | 'date' | 'timestamp' | 'json';
 
@@ -23,7 +23,12 @@ export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
   },
   Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'array', topicSlugs: 'array', status: 'enum', sourceId: 'uuid', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Stance: { id: 'uuid', statementId: 'uuid', claimId: 'uuid', position: 'enum', createdAt: 'timestamp', updatedAt: 'timestamp' },
-  AuditEntry: { id: 'uuid', at: 'timestamp', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'json', after: 'json' },
+  Review: {
+    id: 'uuid', claimId: 'uuid', reviewerId: 'uuid', scaleId: 'uuid', ratingLabel: 'text', ratingValue: 'int', normalizedRating: 'int', explanation: 'text', url: 'text',
+    publishedOn: 'date', language: 'text', createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  AuditEntry: { id: 'uuid', at: 'timestamp', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'json', after: 'json', reason: 'text', related: 'array' },
+  ClaimStatusChange: { id: 'uuid', claimId: 'uuid', at: 'timestamp', from: 'enum', to: 'enum', action: 'text', writer: 'text', statementId: 'uuid' },
 };
 
 export const table = (model: Model) => `"${model}"`;

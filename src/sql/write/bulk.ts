@@ -32,7 +32,7 @@ const COLUMNS = {
     retractionReason: 'text',
   },
   Stance: { id: 'uuid', statementId: 'uuid', claimId: 'uuid', position: '"StancePosition"' },
-  AuditEntry: { id: 'uuid', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'jsonb', after: 'jsonb' },
+  AuditEntry: { id: 'uuid', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'jsonb', after: 'jsonb', reason: 'text', related: 'uuid[]' },
 } as const;
 
 type Table = keyof typeof COLUMNS;

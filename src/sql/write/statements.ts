@@ -1,6 +1,6 @@
 import type { Prisma, Statement } from '../../generated/prisma/client.js';
 import { CHANGE_ROWS, type ChangeRow, FACTS, HELD_BY } from '../positions/changes.js';
-import { DERIVED, IS_SIDE, STATUS_OF, STORED_FACTS, UPDATE_STATUS } from './status.js';
+import { DERIVED, IS_SIDE, STATUS_OF, STATUS_UPDATE_CTES, STORED_FACTS } from './status.js';
 
 /**
  * The fast paths of recordStatement and setStance/removeStance: two statements each between BEGIN and
@@ -111,10 +111,10 @@ export async function insertStatement(tx: Tx, row: RecordStatementRow): Promise<
 const AUDIT_AND_STATUS = `
 WITH claim_ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
 derived AS (${DERIVED}),
-updated AS (${UPDATE_STATUS}),
+${STATUS_UPDATE_CTES({ action: '$4::text', writer: '$3::text', statementId: '$10::uuid' })},
 audit AS (
-  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after)
-  VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
+  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after, related)
+  VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $11::uuid[])
   RETURNING seq
 ),
 recorded AS (SELECT COALESCE("onBehalfOfId", "speakerId") AS actor_id FROM "Statement" WHERE id = $10::uuid),
@@ -132,6 +132,8 @@ export interface AuditRow {
   targetSlug: string | null;
   before: unknown;
   after: unknown;
+  /** Other records whose history shows this entry. */
+  related?: readonly string[];
 }
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -160,6 +162,7 @@ export async function refreshStatusesAndAudit(
     jsonOrNull(entry.before),
     jsonOrNull(entry.after),
     statementId,
+    [...new Set(entry.related ?? [])],
   );
   if (!row) throw new Error('recordStatement: the statement is not there after its insert');
   const { _statusesChanged, _auditSeq, _positionChanges, ...statement } = row;
@@ -180,7 +183,7 @@ export async function lockStance(tx: Tx, statementId: string, claimSlug: string)
   return row ?? { statement: null, claimId: null };
 }
 
-/** $1 statement, $2 claim id, $3 new stance id, $4 position (null: remove), $5 audit id, $6 writer, $7 action, $8 claim slug */
+/** $1 statement, $2 claim id, $3 new stance id, $4 position (null: remove), $5 audit id, $6 writer, $7 action, $8 claim slug, $9 reason */
 const WRITE_STANCE = (remove: boolean) => `
 WITH target AS (
   SELECT s.id, s.slug, COALESCE(s."onBehalfOfId", s."speakerId") AS actor_id, s."saidOn", s.seq, s."retractedAt", a.slug AS speaker
@@ -202,7 +205,7 @@ derived AS (
     SELECT $4::text::"StancePosition", t.actor_id, t."saidOn", t.seq FROM target t
     WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)} AS status
 ),
-updated AS (${UPDATE_STATUS}),
+${STATUS_UPDATE_CTES({ action: '$7::text', writer: '$6::text', statementId: '$1::uuid' })},
 changes_before AS (${CHANGE_ROWS(FACTS(`st."claimId" = $2::uuid AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM target)')}`))}),
 changes_after AS (${CHANGE_ROWS(`${FACTS(`st."claimId" = $2::uuid AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM target)')} AND st."statementId" <> $1::uuid`)}
     UNION ALL
@@ -210,10 +213,11 @@ changes_after AS (${CHANGE_ROWS(`${FACTS(`st."claimId" = $2::uuid AND s."retract
            $4::text::"StancePosition", t."saidOn", t.seq
     FROM target t WHERE $4::text IS NOT NULL AND t."retractedAt" IS NULL AND ${IS_SIDE('$4::text')}`)}),
 audit AS (
-  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetSlug", before, after)
-  SELECT $5::uuid, $6, $7, 'Stance', t.slug || '/' || $8,
+  INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after, reason, related)
+  SELECT $5::uuid, $6, $7, 'Stance', (SELECT id::text FROM written), t.slug || '/' || $8,
          (SELECT jsonb_build_object('claim', $8::text, 'position', position) FROM before),
-         CASE WHEN $4::text IS NULL THEN NULL ELSE jsonb_build_object('claim', $8::text, 'position', $4::text) END
+         CASE WHEN $4::text IS NULL THEN NULL ELSE jsonb_build_object('claim', $8::text, 'position', $4::text) END,
+         $9::text, ARRAY[$1::uuid, $2::uuid]
   FROM target t
   RETURNING seq
 )
@@ -250,7 +254,7 @@ export interface StanceWritten {
  */
 export async function writeStance(
   tx: Tx,
-  input: { statementId: string; claimId: string; claimSlug: string; stanceId: string; position: string | null; auditId: string; writer: string; action: string },
+  input: { statementId: string; claimId: string; claimSlug: string; stanceId: string; position: string | null; auditId: string; writer: string; action: string; reason: string | null },
 ): Promise<StanceWritten> {
   const [row] = await tx.$queryRawUnsafe<
     (Statement & { _before: string | null; _speaker: string; _claims: string[]; _auditSeq: bigint; _proposedStanceId: string; _positionChanges: ChangeRow[] })[]
@@ -264,6 +268,7 @@ export async function writeStance(
     input.writer,
     input.action,
     input.claimSlug,
+    input.reason,
   );
   if (!row) throw new Error('setStance: no answer from the write');
   const { _before, _speaker, _claims, _auditSeq, _proposedStanceId, _positionChanges, ...statement } = row;

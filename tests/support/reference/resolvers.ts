@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { topicSlug } from '../../../src/domain/topics.js';
-import type { Actor, Affiliation, AuditEntry, Claim, RatingScale, Review, Source, Stance, Statement } from '../../../src/generated/prisma/client.js';
+import type { Actor, Affiliation, AuditEntry, Claim, ClaimStatusChange, RatingScale, Review, Source, Stance, Statement } from '../../../src/generated/prisma/client.js';
 import type { Quirks } from './quirks.js';
 import {
   actorOrder,
@@ -99,6 +99,25 @@ const withStatementTypename = <Page extends { edges: { node: Statement }[] }>(pa
 
 const statementConnection = (all: (context: ReferenceContext, parentId: string) => Statement[], order: Order = 'newest first') =>
   on<{ id: string }>((parent, args, context, info) => withStatementTypename(statementPage(all(context, parent.id), args, context, info, order)));
+
+const bySeq = (a: { seq: bigint }, b: { seq: bigint }) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0);
+
+/**
+ * README "History": a record's revisions are the audit entries that target it (its type and id) and those
+ * that name it among their related records, oldest first (audit order, `seq`); a cursor pages from its
+ * entry's position, whichever record that entry is about.
+ */
+const historyOf = (type: NodeType) =>
+  on<{ id: string }>((parent, args, context, info) => {
+    const rows = context.data.auditEntries.filter((entry) => (entry.targetType === type && entry.targetId === parent.id) || entry.related.includes(parent.id));
+    return page<AuditEntry>(rows, args, { rowId: (row) => row.id, compare: bySeq, find: (id) => context.data.auditEntryById.get(id) }, context, info, parent);
+  });
+
+/** README "History": a claim's status changes, oldest first (`seq`). */
+const statusHistoryOf = on<Claim>((claim, args, context, info) => {
+  const rows = context.data.claimStatusChanges.filter((change) => change.claimId === claim.id);
+  return page<ClaimStatusChange>(rows, args, { rowId: (row) => row.id, compare: bySeq, find: (id) => context.data.claimStatusChangeById.get(id) }, context, info, claim);
+});
 
 /** Actor search: a case-insensitive substring of the name or of any alias. */
 function actorMatches(actor: Actor, term: string, context: ReferenceContext): boolean {
@@ -389,11 +408,13 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     statements: statementConnection(({ data }, id) => data.statements.filter((statement) => statement.speakerId === id)),
     statementsOnBehalf: statementConnection(({ data }, id) => data.statements.filter((statement) => statement.onBehalfOfId === id)),
     positions: on<Actor>((actor, args, context, info) => actorPositions(actor, args, context, info)),
+    history: historyOf('Actor'),
   },
   Affiliation: {
     id: on<Affiliation>((affiliation) => globalId('Affiliation', affiliation.id)),
     actor: on<Affiliation>((affiliation, _args, { data }) => typed('Actor', data.actorById.get(affiliation.actorId) as Actor)),
     organization: on<Affiliation>((affiliation, _args, { data }) => typed('Actor', data.actorById.get(affiliation.organizationId) as Actor)),
+    history: historyOf('Affiliation'),
   },
   Source: {
     id: on<Source>((source) => globalId('Source', source.id)),
@@ -403,6 +424,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
       const found = page(rows, args, { rowId: (row) => row.id, compare: byId, find: (id) => context.data.claimById.get(id) }, context, info, source);
       return { ...found, edges: found.edges.map((edge) => ({ ...edge, node: typed('Claim', edge.node) })) };
     }),
+    history: historyOf('Source'),
   },
   Statement: {
     id: on<Statement>((statement) => globalId('Statement', statement.id)),
@@ -445,6 +467,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     retraction: on<Statement>((statement) =>
       statement.retractedAt ? { at: statement.retractedAt, by: statement.retractedBy ?? '', reason: statement.retractionReason ?? '' } : null,
     ),
+    history: historyOf('Statement'),
   },
   Claim: {
     id: on<Claim>((claim) => globalId('Claim', claim.id)),
@@ -465,6 +488,8 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
         .sort(byId)
         .map((row) => typed('Stance', row)),
     ),
+    history: historyOf('Claim'),
+    statusHistory: statusHistoryOf,
     reviews: on<Claim>((claim, _args, { data }) => data.reviews.filter((review) => review.claimId === claim.id).sort(byId).map((row) => typed('Review', row))),
     topicList: on<Claim>((claim) => claim.topics.map((label) => ({ label, slug: topicSlug(label) }))),
     statements: on<Claim>((claim, args, context, info) => {
@@ -490,6 +515,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     reviewer: on<Review>((review, _args, { data }) => typed('Actor', data.actorById.get(review.reviewerId) as Actor)),
     scale: on<Review>((review, _args, { data }) => data.ratingScaleById.get(review.scaleId)),
     rating: on<Review>((review) => review.ratingLabel),
+    history: historyOf('Review'),
   },
   RatingScale: {
     steps: on<RatingScale>((scale) =>
@@ -503,6 +529,13 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     id: on<Stance>((stance) => globalId('Stance', stance.id)),
     statement: on<Stance>((stance, _args, { data }) => typed('Statement', data.statementById.get(stance.statementId) as Statement)),
     claim: on<Stance>((stance, _args, { data }) => typed('Claim', data.claimById.get(stance.claimId) as Claim)),
+    history: historyOf('Stance'),
+  },
+  StatusChange: {
+    statement: on<ClaimStatusChange>((change, _args, { data }) => {
+      const statement = change.statementId ? data.statementById.get(change.statementId) : undefined;
+      return statement ? typed('Statement', statement) : null;
+    }),
   },
   AuditEntry: {
     id: on<AuditEntry>((entry) => globalId('AuditEntry', entry.id)),
@@ -521,6 +554,8 @@ export const PLAIN_FIELDS: Record<string, readonly string[]> = {
   Stance: ['position', 'createdAt', 'updatedAt'],
   Position: ['position', 'saidOn', 'statement'],
   AuditEntry: ['at', 'writer', 'action', 'targetType', 'targetId', 'targetSlug', 'before', 'after'],
+  Revision: ['at', 'writer', 'action', 'before', 'after', 'reason'],
+  StatusChange: ['at', 'from', 'to', 'action', 'writer'],
   Retraction: ['at', 'by', 'reason'],
   Review: ['ratingValue', 'normalizedRating', 'explanation', 'url', 'publishedOn', 'language', 'createdAt', 'updatedAt'],
   RatingScale: ['slug', 'name', 'description', 'labels', 'worstRating', 'bestRating', 'builtIn'],

@@ -3,6 +3,7 @@ import type {
   Affiliation,
   AuditEntry,
   Claim,
+  ClaimStatusChange,
   PrismaClient,
   RatingScale,
   Review,
@@ -25,6 +26,7 @@ export interface Snapshot {
   claims: Claim[];
   stances: Stance[];
   auditEntries: AuditEntry[];
+  claimStatusChanges: ClaimStatusChange[];
   reviews: Review[];
   ratingScales: RatingScale[];
   reviewById: Map<string, Review>;
@@ -40,12 +42,13 @@ export interface Snapshot {
   stanceById: Map<string, Stance>;
   affiliationById: Map<string, Affiliation>;
   auditEntryById: Map<string, AuditEntry>;
+  claimStatusChangeById: Map<string, ClaimStatusChange>;
 }
 
 const index = <Row, Key>(rows: readonly Row[], key: (row: Row) => Key) => new Map(rows.map((row) => [key(row), row]));
 
 export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
-  const [actors, affiliations, sources, statements, claims, stances, auditEntries, reviews, ratingScales] = await Promise.all([
+  const [actors, affiliations, sources, statements, claims, stances, auditEntries, reviews, ratingScales, claimStatusChanges] = await Promise.all([
     prisma.actor.findMany(),
     prisma.affiliation.findMany(),
     prisma.source.findMany(),
@@ -55,6 +58,7 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
     prisma.auditEntry.findMany(),
     prisma.review.findMany(),
     prisma.ratingScale.findMany(),
+    prisma.claimStatusChange.findMany(),
   ]);
   return {
     actors,
@@ -64,6 +68,7 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
     claims,
     stances,
     auditEntries,
+    claimStatusChanges,
     reviews,
     ratingScales,
     reviewById: index(reviews, (row) => row.id),
@@ -79,5 +84,6 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<Snapshot> {
     stanceById: index(stances, (row) => row.id),
     affiliationById: index(affiliations, (row) => row.id),
     auditEntryById: index(auditEntries, (row) => row.id),
+    claimStatusChangeById: index(claimStatusChanges, (row) => row.id),
   };
 }
