@@ -146,7 +146,8 @@ describe(`history on ${databaseLabel()}`, () => {
     const { actions } = await statusHistory('hist-2');
     expect(actions).toEqual(['importBundle', 'recordStatement', 'setStance']);
     const stance = await ok(null, `query ($id: ID!) { node(id: $id) { ... on Statement { stances { history { edges { node { action before after } } } } } } }`, { id: global });
-    expect(stance.node.stances[0].history.edges.map((edge: { node: { action: string } }) => edge.node.action)).toEqual(['setStance']);
+    // The stance's history starts where the stance did: in the recordStatement that created it.
+    expect(stance.node.stances[0].history.edges.map((edge: { node: { action: string } }) => edge.node.action)).toEqual(['recordStatement', 'setStance']);
   });
 
   it('keeps each status change with the write and statement that caused it, as a chain ending at the status', async () => {

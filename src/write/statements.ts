@@ -73,6 +73,7 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
 
   return write(prisma, async (tx) => {
     const id = uuid7();
+    const stanceRows = statement.stances.map((stance) => ({ id: uuid7(), claim: stance.claim, position: stance.position }));
     const quote = statement.quote ?? null;
     const result = await insertStatement(tx, {
       id,
@@ -85,7 +86,7 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
       onBehalfOf: statement.onBehalfOf,
       source: statement.source,
       respondsTo: statement.respondsTo,
-      stances: statement.stances.map((stance) => ({ id: uuid7(), claim: stance.claim, position: stance.position })),
+      stances: stanceRows,
       quote,
     });
     const issues: Issue[] = [];
@@ -118,7 +119,8 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
         targetSlug: statement.slug,
         before: null,
         after: { ...stored, quote },
-        related: result.claims.map((claim) => claim.id),
+        // The claims it took a stance on, and the stances it created: each shows this entry in its history.
+        related: [...result.claims.map((claim) => claim.id), ...stanceRows.map((stance) => stance.id)],
       },
       id,
     );
