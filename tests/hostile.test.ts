@@ -402,6 +402,40 @@ async function expectHandled(test: TestDatabase, app: App, world: World, before:
   expect(await fingerprint(test), 'a row changed').toBe(before);
 }
 
+/** A seeded database behind the production configuration, with tokens and the ids and cursor cases refer to. */
+async function seededWorld(label: string): Promise<{ test: TestDatabase; app: App; world: World }> {
+  const test = await createTestDatabase(label);
+  await seed(test.db.prisma);
+  const tokens = await createTokens(test);
+  const { app } = createConfiguredApp(test);
+  const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
+  const world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
+  return { test, app, world };
+}
+
+/** One block of cases, each judged by expectHandled against a fresh seeded world (`prepare` adds what its cases need). */
+function describeHandled(title: string, label: string, cases: readonly HostileCase[], prepare?: (app: App, world: World) => Promise<unknown>) {
+  describe(`${title} (${databaseLabel()}): ${cases.length} cases`, () => {
+    let test: TestDatabase;
+    let app: App;
+    let world: World;
+    let before: string;
+
+    beforeAll(async () => {
+      ({ test, app, world } = await seededWorld(label));
+      await prepare?.(app, world);
+      before = await fingerprint(test);
+    });
+    afterAll(() => test?.close());
+
+    for (const hostile of cases) {
+      it(hostile.name, async () => {
+        await expectHandled(test, app, world, before, hostile);
+      });
+    }
+  });
+}
+
 describe(`hostile input against the production configuration (${databaseLabel()}): ${CASES.length} cases`, () => {
   let test: TestDatabase;
   let app: App;
@@ -409,17 +443,7 @@ describe(`hostile input against the production configuration (${databaseLabel()}
   let before: string;
 
   beforeAll(async () => {
-    test = await createTestDatabase('hostile');
-    await seed(test.db.prisma);
-    const tokens = await createTokens(test);
-    ({ app } = createConfiguredApp(test));
-    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
-    world = {
-      tokens,
-      actorId: ids.json?.data?.actors.edges[0].node.id,
-      actorCursor: ids.json?.data?.actors.edges[0].cursor,
-      statementId: ids.json?.data?.statements.edges[0].node.id,
-    };
+    ({ test, app, world } = await seededWorld('hostile'));
     before = await fingerprint(test);
   });
   afterAll(() => test?.close());
@@ -564,31 +588,10 @@ const VERDICT_CASES: HostileCase[] = [
   ]),
 ];
 
-describe(`hostile input to verdicts, ClaimReview import and topics (${databaseLabel()}): ${VERDICT_CASES.length} cases`, () => {
-  let test: TestDatabase;
-  let app: App;
-  let world: World;
-  let before: string;
-
-  beforeAll(async () => {
-    test = await createTestDatabase('hostile-verdicts');
-    await seed(test.db.prisma);
-    const tokens = await createTokens(test);
-    ({ app } = createConfiguredApp(test));
-    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
-    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
-    // One review, so that filters have something not to match.
-    await send(app, { query: CREATE_REVIEW, variables: { i: review({ rating: 'Mostly True' }) }, token: tokens.write });
-    before = await fingerprint(test);
-  });
-  afterAll(() => test?.close());
-
-  for (const hostile of VERDICT_CASES) {
-    it(hostile.name, async () => {
-      await expectHandled(test, app, world, before, hostile);
-    });
-  }
-});
+describeHandled('hostile input to verdicts, ClaimReview import and topics', 'hostile-verdicts', VERDICT_CASES, (app, world) =>
+  // One review, so that filters have something not to match.
+  send(app, { query: CREATE_REVIEW, variables: { i: review({ rating: 'Mostly True' }) }, token: world.tokens.write }),
+);
 
 // ---- Positions and position changes (issue 12): bad input gets a typed error or an empty list, never a scan of everything.
 
@@ -633,29 +636,7 @@ const POSITION_CASES: HostileCase[] = [
   ]),
 ];
 
-describe(`hostile input to positions and position changes (${databaseLabel()}): ${POSITION_CASES.length} cases`, () => {
-  let test: TestDatabase;
-  let app: App;
-  let world: World;
-  let before: string;
-
-  beforeAll(async () => {
-    test = await createTestDatabase('hostile-positions');
-    await seed(test.db.prisma);
-    const tokens = await createTokens(test);
-    ({ app } = createConfiguredApp(test));
-    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
-    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
-    before = await fingerprint(test);
-  });
-  afterAll(() => test?.close());
-
-  for (const hostile of POSITION_CASES) {
-    it(hostile.name, async () => {
-      await expectHandled(test, app, world, before, hostile);
-    });
-  }
-});
+describeHandled('hostile input to positions and position changes', 'hostile-positions', POSITION_CASES);
 
 // ---- History, correction notes and as-of reads (issue 12): a typed refusal or a correct answer, nothing written.
 
@@ -698,26 +679,4 @@ const HISTORY_CASES: HostileCase[] = [
   { name: 'a correction note on a stance of no statement', request: ({ tokens }) => q(`mutation { removeStance(statement: "${b64(`Statement:${NO_SUCH_UUID}`)}", claim: "nk-troops-kursk-8000", reason: "gone") { __typename } }`, undefined, { token: tokens.write }), answer: data((value) => expect(value.removeStance.__typename).toBe('NotFoundError')) },
 ];
 
-describe(`hostile input to history, correction notes and as-of reads (${databaseLabel()}): ${HISTORY_CASES.length} cases`, () => {
-  let test: TestDatabase;
-  let app: App;
-  let world: World;
-  let before: string;
-
-  beforeAll(async () => {
-    test = await createTestDatabase('hostile-history');
-    await seed(test.db.prisma);
-    const tokens = await createTokens(test);
-    ({ app } = createConfiguredApp(test));
-    const ids = await send(app, { query: '{ actors(first: 1) { edges { cursor node { id } } } statements(first: 1) { edges { node { id } } } }' });
-    world = { tokens, actorId: ids.json?.data?.actors.edges[0].node.id, actorCursor: ids.json?.data?.actors.edges[0].cursor, statementId: ids.json?.data?.statements.edges[0].node.id };
-    before = await fingerprint(test);
-  });
-  afterAll(() => test?.close());
-
-  for (const hostile of HISTORY_CASES) {
-    it(hostile.name, async () => {
-      await expectHandled(test, app, world, before, hostile);
-    });
-  }
-});
+describeHandled('hostile input to history, correction notes and as-of reads', 'hostile-history', HISTORY_CASES);
