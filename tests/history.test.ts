@@ -171,6 +171,27 @@ describe(`history on ${databaseLabel()}`, () => {
     expectChain(status, changes);
   });
 
+  it('starts the seeded article’s records with the seed’s import: statement, speaker, claim and source', async () => {
+    const seeded = await ok(
+      null,
+      `{
+        statement(slug: "china-not-its-concern") { history { totalCount edges { node { writer action before after } } } speaker { history { edges { node { writer action } } } } }
+        claim(slug: "nk-russia-ties-not-china-concern") { history(first: 1) { edges { node { writer action } } } }
+        source(slug: "${SOURCE}") { history { edges { node { writer action } } } }
+      }`,
+    );
+    const first = seeded.statement.history.edges[0].node;
+    expect(first).toMatchObject({ writer: 'seed', action: 'importBundle', before: null });
+    expect(first.after).toMatchObject({ slug: 'china-not-its-concern', speaker: 'china' });
+    for (const history of [seeded.statement.speaker.history, seeded.claim.history, seeded.source.history]) {
+      expect(history.edges[0]?.node).toEqual({ writer: 'seed', action: 'importBundle' });
+    }
+    // Seeding again changes nothing, so no record gets a second entry.
+    await seed(test.db.prisma);
+    const again = await ok(null, `{ statement(slug: "china-not-its-concern") { history { totalCount } } }`);
+    expect(again.statement.history.totalCount).toBe(seeded.statement.history.totalCount);
+  });
+
   it('writes the history of what an import creates and changes, and the status changes it causes', async () => {
     const bundle = (venue: string | null, position: string) => ({
       format: 'fact-bundle/v1',
