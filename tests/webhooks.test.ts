@@ -264,7 +264,8 @@ describe(`webhooks (${databaseLabel()})`, { timeout: 180_000 }, () => {
     closers.push(hook.close);
     hook.setFallback('fail');
     await register({ name: 'broken', url: hook.url, actions: ['CREATED'] });
-    worker({ ...FAST, maxAttempts: 3 });
+    // The receiver answers 503 at once; a long timeout keeps a starved machine's late answer a 503, not a timeout.
+    worker({ ...FAST, maxAttempts: 3, timeoutMs: 60_000 });
     await claim('never-taken');
     await hook.until('three attempts', (got) => got.length >= 3);
     await untilStored('the delivery given up', async () => (await test.db.prisma.webhookDelivery.count({ where: { status: 'FAILED' } })) === 1);

@@ -167,26 +167,37 @@ export function startWebhookWorker(options: {
     const now = new Date();
     // Still ours only if no other instance claimed it since (its lease ran out): a claim counts an attempt.
     const mine = { id: delivery.id, attempts: delivery.attempts, status: 'PENDING' as const };
-    if (result.ok) {
-      await prisma.webhookDelivery.updateMany({ where: mine, data: { status: 'DELIVERED', deliveredAt: now, lastStatus: result.status, lastError: null, leasedUntil: null } });
-      await prisma.webhook.updateMany({ where: { id: webhook.id }, data: { lastStatus: result.status, lastError: null, lastAttemptAt: now, lastSuccessAt: now, consecutiveFailures: 0 } });
+    const givenUp = !result.ok && delivery.attempts >= settings.maxAttempts;
+    // The delivery's outcome and the webhook's status change together: a reader never sees a delivery marked
+    // DELIVERED or FAILED beside a webhook status that does not count it yet, and a delivery another instance
+    // has claimed since is left to that instance, so an attempt is never counted twice.
+    const recorded = await transact(prisma, async (tx) => {
+      const updated = await tx.webhookDelivery.updateMany({
+        where: mine,
+        data: result.ok
+          ? { status: 'DELIVERED', deliveredAt: now, lastStatus: result.status, lastError: null, leasedUntil: null }
+          : {
+              status: givenUp ? 'FAILED' : 'PENDING',
+              lastStatus: result.status,
+              lastError: result.error,
+              leasedUntil: null,
+              nextAttemptAt: new Date(now.getTime() + (givenUp ? 0 : backoffMs(settings, delivery.attempts))),
+            },
+      });
+      if (updated.count === 0) return false;
+      await tx.webhook.updateMany({
+        where: { id: webhook.id },
+        data: result.ok
+          ? { lastStatus: result.status, lastError: null, lastAttemptAt: now, lastSuccessAt: now, consecutiveFailures: 0 }
+          : { lastStatus: result.status, lastError: result.error, lastAttemptAt: now, consecutiveFailures: { increment: 1 } },
+      });
+      return true;
+    });
+    if (!recorded) {
+      logger.info({ webhook: webhook.name, delivery: delivery.id, attempt: delivery.attempts }, 'webhook delivery claimed by another instance meanwhile; its outcome is that instance’s to record');
       return;
     }
-    const givenUp = delivery.attempts >= settings.maxAttempts;
-    await prisma.webhookDelivery.updateMany({
-      where: mine,
-      data: {
-        status: givenUp ? 'FAILED' : 'PENDING',
-        lastStatus: result.status,
-        lastError: result.error,
-        leasedUntil: null,
-        nextAttemptAt: new Date(now.getTime() + (givenUp ? 0 : backoffMs(settings, delivery.attempts))),
-      },
-    });
-    await prisma.webhook.updateMany({
-      where: { id: webhook.id },
-      data: { lastStatus: result.status, lastError: result.error, lastAttemptAt: now, consecutiveFailures: { increment: 1 } },
-    });
+    if (result.ok) return;
     const fields = { webhook: webhook.name, delivery: delivery.id, attempt: delivery.attempts, status: result.status, error: result.error };
     if (givenUp) logger.warn(fields, 'webhook delivery given up');
     else logger.info(fields, 'webhook delivery failed; will retry');
