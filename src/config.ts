@@ -116,6 +116,10 @@ const environment = z.object({
     .default('apq'),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   REDIS_URL: redisUrl,
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'REDIS_KEY_PREFIX must be 1 to 100 letters, digits, ".", "_", ":" or "-", e.g. fact-service-staging:' })
+    .default('fact-service:'),
   SUBSCRIPTIONS: flag('SUBSCRIPTIONS', true),
   DATABASE_READ_URLS: z
     .string()
@@ -219,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     readReplicas: { urls: values.DATABASE_READ_URLS, checkMs: values.DATABASE_READ_CHECK_MS },
     redisUrl: values.REDIS_URL,
+    redisKeyPrefix: values.REDIS_KEY_PREFIX,
     webhooks: values.WEBHOOKS
       ? { pollMs: values.WEBHOOK_POLL_MS, idlePollMs: values.WEBHOOK_IDLE_POLL_MS, timeoutMs: values.WEBHOOK_TIMEOUT_MS, maxAttempts: values.WEBHOOK_MAX_ATTEMPTS, backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS }
       : null,

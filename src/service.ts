@@ -81,7 +81,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   // From SIGTERM on: /ready answers 503 so the load balancer stops sending, and responses close their connection.
   let draining = false;
   try {
-    hardening = await startHardening(config.hardening, { logger, redisUrl: config.redisUrl, poolStats: db.poolStats, draining: () => draining });
+    hardening = await startHardening(config.hardening, { logger, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, poolStats: db.poolStats, draining: () => draining });
     if (config.integration.persistedOperationsFile) {
       integration = { ...integration, persistedOperationsStore: await loadPersistedOperations(config.integration.persistedOperationsFile) };
     }
@@ -94,8 +94,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       logger.warn('the explorer is not built (npm run build:web): / answers 503 until it is');
     }
     if (config.redisUrl) {
-      redis = await createRedisEvents(config.redisUrl, logger);
-      logger.info({ redis: redactedRedisUrl(config.redisUrl) }, 'live updates go through Redis');
+      redis = await createRedisEvents(config.redisUrl, logger, config.redisKeyPrefix);
+      logger.info({ redis: redactedRedisUrl(config.redisUrl), prefix: config.redisKeyPrefix }, 'live updates go through Redis');
     }
     if (config.readReplicas.urls.length > 0) {
       for (const url of config.readReplicas.urls) {

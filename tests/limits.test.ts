@@ -313,6 +313,18 @@ describe('rate limits shared through Redis', async () => {
     expect((await second.take(client, 100)).allowed).toBe(true);
   });
 
+  it.skipIf(!available)('keeps separate budgets for two deployments whose REDIS_KEY_PREFIX differs', async () => {
+    const a = connect();
+    const b = connect();
+    await Promise.all([a.connect(), b.connect()]);
+    const client = `test-${Math.random().toString(36).slice(2)}`;
+    const staging = redisStore({ costPerMinute: 300 }, a, logger, `fact-service-test-${Math.random().toString(36).slice(2)}:`);
+    const production = redisStore({ costPerMinute: 300 }, b, logger, `fact-service-test-${Math.random().toString(36).slice(2)}:`);
+    expect(await staging.take(client, 200)).toMatchObject({ allowed: true, remaining: 100 });
+    expect(await production.take(client, 200)).toMatchObject({ allowed: true, remaining: 100 });
+    expect((await staging.take(client, 200)).allowed).toBe(false);
+  });
+
   it.skipIf(!available)('makes two services behind one load balancer, both with REDIS_URL, count one budget per client', async () => {
     const env = {
       NODE_ENV: 'production',
@@ -320,6 +332,7 @@ describe('rate limits shared through Redis', async () => {
       DATA_DIR: 'memory://',
       SEED_ON_START: 'never',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `fact-service-test-${Math.random().toString(36).slice(2)}:`,
       MAX_QUERY_COST: '100',
       RATE_LIMIT_COST_PER_MINUTE: '150',
       TRUST_PROXY_HOPS: '1',

@@ -97,7 +97,7 @@ describe.skipIf(Boolean(skipReason))('two instances behind nginx, one killed mid
   const source = `scale-source-${run}`;
 
   async function startInstance(name: 'A' | 'B'): Promise<Instance> {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_.*|DATA_DIR|PORT|HOST|NODE_ENV|LOG_LEVEL|SHUTDOWN_.*|REDIS_URL|OTEL_.*|RATE_LIMIT_.*)$/.test(key)));
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_.*|DATA_DIR|PORT|HOST|NODE_ENV|LOG_LEVEL|SHUTDOWN_.*|REDIS_.*|OTEL_.*|RATE_LIMIT_.*)$/.test(key)));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: PROJECT_ROOT,
       env: {
@@ -110,6 +110,8 @@ describe.skipIf(Boolean(skipReason))('two instances behind nginx, one killed mid
         DATABASE_POOL_MAX: '4',
         DATABASE_CONNECT_TIMEOUT_MS: '20000',
         REDIS_URL,
+        // Both instances are one deployment; a test run beside this one on the same Redis is another.
+        REDIS_KEY_PREFIX: `fact-service-test-${run}:`,
         MIGRATE_ON_START: 'false',
         SEED_ON_START: 'never',
         BOOTSTRAP_ADMIN_TOKEN: 'never',

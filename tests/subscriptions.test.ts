@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ const WAIT_MS = 30_000;
 /** Bound on starting a whole service (migrations, seed) on a busy machine: longer than Vitest's default test timeout. */
 const START_MS = 240_000;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** This run's deployment on the shared Redis (REDIS_KEY_PREFIX): another test run at the same time has its own. */
+const PREFIX = `fact-service-test-${randomUUID()}:`;
 const SOURCE = 'article-china-north-korea-russia';
 const STATEMENT_RECORDED = /* GraphQL */ `
   subscription ($speaker: String, $claim: String) {
@@ -263,7 +266,7 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      const redis = await createRedisEvents(REDIS_URL, createLogger('silent'));
+      const redis = await createRedisEvents(REDIS_URL, createLogger('silent'), PREFIX);
       const app = createTestApp(test, { events: redis.events });
       const http = await listen(app);
       instances.push({ http, app, close: async () => (await http.close(), await redis.close()) });
@@ -282,8 +285,8 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
       const probe = new Redis(REDIS_URL);
       try {
         await waitFor(
-          'both instances to subscribe to the Redis channel fact-service:statementRecorded (PUBSUB NUMSUB >= 2)',
-          async () => Number(((await probe.pubsub('NUMSUB', 'fact-service:statementRecorded')) as [string, number])[1]) >= 2,
+          `both instances to subscribe to the Redis channel ${PREFIX}statementRecorded (PUBSUB NUMSUB >= 2)`,
+          async () => Number(((await probe.pubsub('NUMSUB', `${PREFIX}statementRecorded`)) as [string, number])[1]) >= 2,
           WAIT_MS,
         );
       } finally {
@@ -301,7 +304,37 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     }
   });
 
+  it('keeps two deployments on one Redis apart when their REDIS_KEY_PREFIX differs', async () => {
+    const [a] = instances as [(typeof instances)[number]];
+    const otherPrefix = `fact-service-test-${randomUUID()}:`;
+    const other = await createRedisEvents(REDIS_URL, createLogger('silent'), otherPrefix);
+    const elsewhere = createTestApp(test, { events: other.events });
+    const http = await listen(elsewhere);
+    const subscribed = await subscribeOverSSE<Recorded>(fetch, http.url, STATEMENT_RECORDED, { speaker: 'us-officials' });
+    try {
+      const probe = new Redis(REDIS_URL);
+      try {
+        await waitFor(
+          `the other deployment to subscribe to its own channel ${otherPrefix}statementRecorded`,
+          async () => Number(((await probe.pubsub('NUMSUB', `${otherPrefix}statementRecorded`)) as [string, number])[1]) >= 1,
+          WAIT_MS,
+        );
+      } finally {
+        probe.disconnect();
+      }
+      // Written through this run's deployment: the other one must not hear it; its own write comes first.
+      await record(a.app, 'us-officials');
+      const own = await record(elsewhere, 'us-officials');
+      expect((await subscribed.next()).data?.statementRecorded.slug).toBe(own.slug);
+    } finally {
+      subscribed.close();
+      await http.close();
+      await other.close();
+    }
+  });
+
   it('starts with REDIS_URL set, and refuses to start with a clear message when Redis does not answer', async () => {
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'two words' })).toThrow(/REDIS_KEY_PREFIX must be 1 to 100 letters, digits/);
     expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must be a URL such as redis:\/\//);
     const base = { NODE_ENV: 'test', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent', SEED_ON_START: 'never', BOOTSTRAP_ADMIN_TOKEN: 'never' };
     await expect(startService(loadConfig({ ...base, REDIS_URL: 'redis://:secret@127.0.0.1:1' }), createLogger('silent'))).rejects.toThrow(

@@ -84,7 +84,7 @@ export interface StartedHardening {
 /** Connects what hardening needs outside the process (Redis for shared rate limits, an OTLP collector) and returns the options. */
 export async function startHardening(
   settings: HardeningSettings,
-  context: { logger: Logger; redisUrl?: string | undefined; poolStats?: MetricsOptions['poolStats']; draining?: () => boolean },
+  context: { logger: Logger; redisUrl?: string | undefined; redisKeyPrefix?: string; poolStats?: MetricsOptions['poolStats']; draining?: () => boolean },
 ): Promise<StartedHardening> {
   const { logger } = context;
   let tracing: Tracing | undefined;
@@ -112,7 +112,7 @@ export async function startHardening(
         await tracing?.shutdown();
         throw new Error(`Redis at ${redactedRedisUrl(context.redisUrl)} did not answer: ${error instanceof Error ? error.message : String(error)}`);
       }
-      store = redisStore(settings.rateLimit, redis, logger);
+      store = redisStore(settings.rateLimit, redis, logger, context.redisKeyPrefix);
       logger.info({ costPerMinute: settings.rateLimit.costPerMinute }, 'rate limits are shared through Redis');
     } else {
       store = memoryStore(settings.rateLimit);

@@ -78,16 +78,19 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - points) / per_ms) + 1000)
 return { allowed, tostring(points), retry }
 `;
 
-const KEY_PREFIX = 'fact-service:rate:';
+/** Where a deployment's keys and channels live in Redis (REDIS_KEY_PREFIX): two deployments sharing one Redis set different ones. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'fact-service:';
 
-export function redisStore(limit: RateLimit, redis: Redis, logger: Logger): RateLimitStore {
+/** Buckets are `<prefix>rate:<client>`. */
+export function redisStore(limit: RateLimit, redis: Redis, logger: Logger, prefix = DEFAULT_REDIS_KEY_PREFIX): RateLimitStore {
+  const keyPrefix = `${prefix}rate:`;
   const capacity = limit.costPerMinute;
   const perMs = capacity / 60_000;
   let warnedAt = Number.NEGATIVE_INFINITY;
   return {
     async take(client, cost) {
       try {
-        const reply = (await redis.eval(TAKE, 1, KEY_PREFIX + client, capacity, perMs, cost)) as [number, string, number];
+        const reply = (await redis.eval(TAKE, 1, keyPrefix + client, capacity, perMs, cost)) as [number, string, number];
         const [allowed, points, retry] = reply;
         return { allowed: allowed === 1, remaining: Math.floor(Number(points)), retryAfterMs: Number(retry) };
       } catch (error) {

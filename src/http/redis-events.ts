@@ -2,8 +2,8 @@ import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { EventMap, Events } from '../events.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_REDIS_KEY_PREFIX } from './rate-limit.js';
 
-const CHANNEL_PREFIX = 'fact-service:';
 
 /** The URL without its password, for messages. */
 export function redactedRedisUrl(url: string): string {
@@ -35,9 +35,11 @@ async function connect(url: string, name: string, logger: Logger): Promise<Redis
 
 /**
  * Events through Redis publish/subscribe, so every instance behind a load balancer delivers every write.
- * A publish that fails is logged, never thrown: the write it announces has already committed.
+ * A publish that fails is logged, never thrown: the write it announces has already committed. Channels are
+ * `<prefix><event>`: every instance of one deployment uses the same prefix, and another deployment on the same
+ * Redis (staging beside production) a different one, so neither hears the other's writes.
  */
-export async function createRedisEvents(url: string, logger: Logger): Promise<{ events: Events; close(): Promise<void> }> {
+export async function createRedisEvents(url: string, logger: Logger, prefix = DEFAULT_REDIS_KEY_PREFIX): Promise<{ events: Events; close(): Promise<void> }> {
   const publisher = await connect(url, 'publish', logger);
   let subscriber: Redis;
   try {
@@ -48,7 +50,7 @@ export async function createRedisEvents(url: string, logger: Logger): Promise<{ 
   }
   const listeners = new Map<string, Set<(event: CustomEvent) => void>>();
   subscriber.on('message', (channel: string, message: string) => {
-    const topic = channel.slice(CHANNEL_PREFIX.length);
+    const topic = channel.slice(prefix.length);
     const callbacks = listeners.get(topic);
     if (!callbacks) return;
     let detail: unknown;
@@ -71,7 +73,7 @@ export async function createRedisEvents(url: string, logger: Logger): Promise<{ 
       if (!callbacks) {
         callbacks = new Set();
         listeners.set(topic, callbacks);
-        subscriber.subscribe(CHANNEL_PREFIX + topic).catch(subscriberProblem);
+        subscriber.subscribe(prefix + topic).catch(subscriberProblem);
       }
       callbacks.add(callback);
       originals.set(listener, callback);
@@ -84,11 +86,11 @@ export async function createRedisEvents(url: string, logger: Logger): Promise<{ 
       callbacks.delete(callback);
       if (callbacks.size === 0) {
         listeners.delete(topic);
-        subscriber.unsubscribe(CHANNEL_PREFIX + topic).catch(subscriberProblem);
+        subscriber.unsubscribe(prefix + topic).catch(subscriberProblem);
       }
     },
     dispatchEvent(event: CustomEvent) {
-      publisher.publish(CHANNEL_PREFIX + event.type, JSON.stringify(event.detail ?? null)).catch((error: unknown) => {
+      publisher.publish(prefix + event.type, JSON.stringify(event.detail ?? null)).catch((error: unknown) => {
         logger.error({ err: error, event: event.type }, 'could not publish an event to Redis; subscribers will miss it');
       });
       return true;
