@@ -14,21 +14,15 @@
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/read-layers.ts [--rounds 8] [--requests 40] [--shapes Q1,Q3]
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 // The service's own graphql (bench/ has another copy in its node_modules, for PostGraphile).
 import { execute, parse } from '../node_modules/graphql/index.js';
 import pg from 'pg';
-import { encodeGlobalId } from '../src/builder.js';
-import { importBundle } from '../src/bundle/import.js';
 import { createContext } from '../src/context.js';
-import { openDatabase, splitSchema } from '../src/db.js';
-import { applyMigrations } from '../src/db/migrate.js';
+import { splitSchema } from '../src/db.js';
 import { createEvents } from '../src/events.js';
-import { createLogger } from '../src/logger.js';
 import { schema } from '../src/schema/index.js';
-import { createApp } from '../src/server.js';
-import { syntheticBundle } from '../tests/support/synthetic.js';
+import { readFixture } from './lib/read-fixture.js';
 import { SHAPES, type ShapeId } from './shapes.js';
 
 const { values } = parseArgs({
@@ -47,38 +41,11 @@ if (!base) throw new Error('DATABASE_URL is needed (PostgreSQL: PGlite would run
 const LAYERS = ['http', 'execute', 'prisma', 'pg'] as const;
 type Layer = (typeof LAYERS)[number];
 
-const schemaName = `read_layers_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: splitSchema(base).connectionString });
-await admin.connect();
-await admin.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(() => undefined);
-await admin.query(`CREATE SCHEMA "${schemaName}"`);
-const url = new URL(splitSchema(base).connectionString);
-url.searchParams.set('schema', schemaName);
-const db = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 });
+const { db, app, schema: schemaName, variables, close } = await readFixture(base, { actors: Number(values.actors) });
 const driver = new pg.Client({ connectionString: splitSchema(base).connectionString, options: `-c search_path="${schemaName}",public` });
 try {
   await driver.connect();
-  await db.withSession((session) => applyMigrations(session));
-  await importBundle(db.prisma, syntheticBundle({ actors: Number(values.actors), statementsPerActor: 10, responsesPerStatement: 2, stancesPerStatement: 2 }));
-  const app = createApp({
-    prisma: db.prisma,
-    logger: createLogger('silent'),
-    graphiql: false,
-    checkDatabase: async () => undefined,
-    hardening: { metrics: false, limits: { maxCost: Number.POSITIVE_INFINITY } },
-  });
   const events = createEvents();
-  const statement = await db.prisma.statement.findFirstOrThrow({ where: { NOT: { threadIds: { isEmpty: true } } }, orderBy: { seq: 'desc' } });
-  const claim = await db.prisma.claim.findFirstOrThrow({ where: { stances: { some: { position: 'DENIES' } } } });
-  const actors = await db.prisma.actor.findMany({ take: 100, orderBy: { slug: 'asc' } });
-  const variables: Partial<Record<ShapeId, Record<string, unknown>>> = {
-    Q1: { id: encodeGlobalId('Statement', statement.id) },
-    Q2: { search: 'BY ACTOR 1' },
-    Q3: {},
-    Q4: { slug: statement.slug },
-    Q5: { slug: claim.slug },
-    Q7: { representations: actors.map((actor) => ({ __typename: 'Actor', slug: actor.slug })) },
-  };
 
   // The SQL a request sends, caught on its way into Prisma's raw API (the read compiler's one statement).
   const raw = db.prisma.$queryRawUnsafe.bind(db.prisma);
@@ -146,7 +113,5 @@ try {
   }
 } finally {
   await driver.end().catch(() => undefined);
-  await db.close();
-  await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
-  await admin.end();
+  await close();
 }

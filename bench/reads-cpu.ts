@@ -19,19 +19,11 @@
  * is). To compare with another checkout, copy this file there and run it the same way (bench/README.md).
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { importBundle } from '../src/bundle/import.js';
-import { encodeGlobalId } from '../src/builder.js';
-import { openDatabase, splitSchema } from '../src/db.js';
-import { applyMigrations } from '../src/db/migrate.js';
-import { createLogger } from '../src/logger.js';
-import { createApp } from '../src/server.js';
 import { configurePlanCache, planCacheStats } from '../src/sql/read/plan-cache.js';
-import { syntheticBundle } from '../tests/support/synthetic.js';
+import { readFixture } from './lib/read-fixture.js';
 import { SHAPES, type ShapeId } from './shapes.js';
 
 const { values } = parseArgs({
@@ -62,40 +54,8 @@ interface Measured {
 
 /** A fresh schema with the synthetic data and an app on it; `measure` sends `n` requests of a shape. */
 async function setUp() {
-  const schema = `reads_cpu_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: splitSchema(base as string).connectionString });
-  await admin.connect();
-  await admin.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public').catch(() => undefined);
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  const url = new URL(splitSchema(base as string).connectionString);
-  url.searchParams.set('schema', schema);
   let statements = 0;
-  const db = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 }, { onQuery: () => statements++ });
-  const close = async () => {
-    await db.close();
-    await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await admin.end();
-  };
-  await db.withSession((session) => applyMigrations(session));
-  await importBundle(db.prisma, syntheticBundle({ actors: Number(values.actors), statementsPerActor: 10, responsesPerStatement: 2, stancesPerStatement: 2 }));
-  const app = createApp({
-    prisma: db.prisma,
-    logger: createLogger('silent'),
-    graphiql: false,
-    checkDatabase: async () => undefined,
-    hardening: { metrics: false, limits: { maxCost: Number.POSITIVE_INFINITY } },
-  });
-  const statement = await db.prisma.statement.findFirstOrThrow({ where: { NOT: { threadIds: { isEmpty: true } } }, orderBy: { seq: 'desc' } });
-  const claim = await db.prisma.claim.findFirstOrThrow({ where: { stances: { some: { position: 'DENIES' } } } });
-  const actors = await db.prisma.actor.findMany({ take: 100, orderBy: { slug: 'asc' } });
-  const variables: Partial<Record<ShapeId, Record<string, unknown>>> = {
-    Q1: { id: encodeGlobalId('Statement', statement.id) },
-    Q2: { search: 'BY ACTOR 1' },
-    Q3: {},
-    Q4: { slug: statement.slug },
-    Q5: { slug: claim.slug },
-    Q7: { representations: actors.map((actor) => ({ __typename: 'Actor', slug: actor.slug })) },
-  };
+  const { app, variables, close } = await readFixture(base as string, { actors: Number(values.actors), onQuery: () => statements++ });
   const send = async (query: string, vars: Record<string, unknown> | undefined) => {
     const body = JSON.stringify({ query, variables: vars });
     // As an HTTP client sends it: with Content-Length (the service counts a body without one as it reads it).
