@@ -4,7 +4,6 @@ import type { EventMap, Events } from '../events.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_REDIS_KEY_PREFIX } from './rate-limit.js';
 
-
 /** The URL without its password, for messages. */
 export function redactedRedisUrl(url: string): string {
   const parsed = new URL(url);
