@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_REDIS_KEY_PREFIX } from './http/rate-limit.js';
 
 const flag = (name: string, fallback: boolean) =>
   z
@@ -119,7 +120,7 @@ const environment = z.object({
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'REDIS_KEY_PREFIX must be 1 to 100 letters, digits, ".", "_", ":" or "-", e.g. fact-service-staging:' })
-    .default('fact-service:'),
+    .default(DEFAULT_REDIS_KEY_PREFIX),
   SUBSCRIPTIONS: flag('SUBSCRIPTIONS', true),
   DATABASE_READ_URLS: z
     .string()

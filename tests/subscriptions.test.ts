@@ -26,6 +26,16 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** This run's deployment on the shared Redis (REDIS_KEY_PREFIX): another test run at the same time has its own. */
 const PREFIX = `fact-service-test-${randomUUID()}:`;
 const SOURCE = 'article-china-north-korea-russia';
+
+/** Redis SUBSCRIBE is asynchronous: waits until `channel` has at least `count` subscribers (PUBSUB NUMSUB). */
+async function untilSubscribed(channel: string, count: number, what: string): Promise<void> {
+  const probe = new Redis(REDIS_URL);
+  try {
+    await waitFor(`${what} to subscribe to the Redis channel ${channel} (PUBSUB NUMSUB >= ${count})`, async () => Number(((await probe.pubsub('NUMSUB', channel)) as [string, number])[1]) >= count, WAIT_MS);
+  } finally {
+    probe.disconnect();
+  }
+}
 const STATEMENT_RECORDED = /* GraphQL */ `
   subscription ($speaker: String, $claim: String) {
     statementRecorded(speaker: $speaker, claim: $claim) { slug text speaker { slug } stances { position claim { slug } } }
@@ -281,17 +291,7 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     const onA = await subscribeOverSSE<Recorded>(fetch, a.http.url, STATEMENT_RECORDED, { speaker: 'us-officials' });
     const onB = await subscribeOverSSE<Recorded>(fetch, b.http.url, STATEMENT_RECORDED, { speaker: 'us-officials' });
     try {
-      // Redis SUBSCRIBE is asynchronous: wait until both instances listen on the channel.
-      const probe = new Redis(REDIS_URL);
-      try {
-        await waitFor(
-          `both instances to subscribe to the Redis channel ${PREFIX}statementRecorded (PUBSUB NUMSUB >= 2)`,
-          async () => Number(((await probe.pubsub('NUMSUB', `${PREFIX}statementRecorded`)) as [string, number])[1]) >= 2,
-          WAIT_MS,
-        );
-      } finally {
-        probe.disconnect();
-      }
+      await untilSubscribed(`${PREFIX}statementRecorded`, 2, 'both instances');
       const written = await record(a.app, 'us-officials');
       expect((await onA.next()).data?.statementRecorded.slug).toBe(written.slug);
       expect((await onB.next()).data?.statementRecorded.slug).toBe(written.slug);
@@ -312,16 +312,7 @@ describe.skipIf(!haveRedis)(`statementRecorded across instances through Redis ($
     const http = await listen(elsewhere);
     const subscribed = await subscribeOverSSE<Recorded>(fetch, http.url, STATEMENT_RECORDED, { speaker: 'us-officials' });
     try {
-      const probe = new Redis(REDIS_URL);
-      try {
-        await waitFor(
-          `the other deployment to subscribe to its own channel ${otherPrefix}statementRecorded`,
-          async () => Number(((await probe.pubsub('NUMSUB', `${otherPrefix}statementRecorded`)) as [string, number])[1]) >= 1,
-          WAIT_MS,
-        );
-      } finally {
-        probe.disconnect();
-      }
+      await untilSubscribed(`${otherPrefix}statementRecorded`, 1, 'the other deployment');
       // Written through this run's deployment: the other one must not hear it; its own write comes first.
       await record(a.app, 'us-officials');
       const own = await record(elsewhere, 'us-officials');
