@@ -16,6 +16,7 @@ import { GRAPHIQL_HEADERS, type IntegrationOptions, integrationYogaOptions } fro
 import { useFeeds } from './http/feeds.js';
 import { useReadRouting } from './http/read-routing.js';
 import { useReconciliation } from './http/reconcile.js';
+import { useCompiledExecution } from './sql/read/execute.js';
 import type { ReadRouter } from './db/read-routing.js';
 import { useWebApp } from './http/web-app.js';
 import type { Logger } from './logger.js';
@@ -119,6 +120,7 @@ export function createApp(options: AppOptions) {
       },
     },
     plugins: [
+      useCompiledExecution(),
       ...(options.graphiql ? [useGraphiQLAssets()] : []),
       ...(options.webApp ? [useWebApp(typeof options.webApp === 'object' ? options.webApp : {})] : []),
       useReadiness(options.checkDatabase),

@@ -10,6 +10,7 @@ import { buildCatalog, ERRORS_REPORTED_BY_PARENT, type GeneratedQuery, QueryGene
 import { type Comparable, comparable, createReferenceExecutor, type ReferenceExecutor } from './support/reference/index.js';
 import { DOCUMENTED, type Quirks, TODAYS_SERVICE } from './support/reference/quirks.js';
 import { PERTURBATIONS } from './support/reference/semantics.js';
+import { compiledExecutionStats } from '../src/sql/read/execute.js';
 import { planCacheStats } from '../src/sql/read/plan-cache.js';
 
 /**
@@ -125,6 +126,7 @@ describe(`differential: the service against the reference executor (${databaseLa
     let variantsCompared = 0;
     let variantsDiffering = 0;
     let planHits = planCacheStats().hits;
+    const executedBefore = compiledExecutionStats();
     const unjudged = new Map<string, number>();
     const timings: [number, number][] = [];
     let rows = 0;
@@ -179,6 +181,15 @@ describe(`differential: the service against the reference executor (${databaseLa
       }
     }
     planHits = planCacheStats().hits - planHits;
+    const executedAfter = compiledExecutionStats();
+    const direct = executedAfter.direct - executedBefore.direct;
+    const reasons = Object.entries(executedAfter.reasons)
+      .map(([reason, count]) => [reason, count - (executedBefore.reasons[reason as keyof typeof executedBefore.reasons] ?? 0)] as const)
+      .filter(([, count]) => count > 0);
+    console.info(
+      `[differential ${databaseLabel()}] ${direct} sends answered by compiled execution (src/sql/read/execute.ts), ` +
+        `${executedAfter.graphqlJs - executedBefore.graphqlJs} by graphql-js: ${JSON.stringify(Object.fromEntries(reasons))}`,
+    );
     const stats = generator.stats;
     console.info(
       `[differential ${databaseLabel()}] ${compared} queries compared (seed ${SEED}${STRICT ? ', strict' : ''}): ${failures.length} differ. ` +
@@ -210,6 +221,8 @@ describe(`differential: the service against the reference executor (${databaseLa
         `. Sent only valid arguments: ${[...ERRORS_REPORTED_BY_PARENT].join(', ')} (errors reported by the parent field, see query-generator.ts).`,
     );
     if (STRICT) console.info(`[differential ${databaseLabel()}] differences from the documented behaviour, by the quirk that explains each: ${JSON.stringify(Object.fromEntries(explained))}`);
+    // The answers compared above must have come mostly from the compiled execution, or it would be untested.
+    if (ONLY === undefined) expect(direct).toBeGreaterThan(compared / 4);
     if (failures.length > 0) {
       console.error(`${failures.length} of ${compared} queries differ; the first ${Math.min(SHOWN_FAILURES, failures.length)}:\n\n${failures.slice(0, SHOWN_FAILURES).join('\n\n')}`);
     }

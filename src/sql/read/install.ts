@@ -1,5 +1,5 @@
 import { typeBrandKey } from '@pothos/core';
-import { defaultFieldResolver, type FieldNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
+import { defaultFieldResolver, type FieldNode, type GraphQLField, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
 import { decodeGlobalId, mayReadNode } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { badInput } from '../../graphql/errors.js';
@@ -21,6 +21,9 @@ import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from 
 
 const FALLBACK = Symbol('fallback');
 type Outcome = unknown | typeof FALLBACK;
+
+/** Whether a root handler gave up on a request (its field's own resolver answers it). */
+export const isFallback = (outcome: unknown): outcome is typeof FALLBACK => outcome === FALLBACK;
 
 interface Lookup {
   model: Model;
@@ -123,7 +126,12 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
   return results;
 }
 
-type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promise<Outcome>;
+export type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promise<Outcome>;
+
+/** The compiler's handler of each Query field it plans (execute.ts runs them without graphql-js's resolvers). */
+const compiledRoots = new WeakMap<GraphQLField<unknown, unknown>, RootHandler>();
+
+export const compiledRoot = (field: GraphQLField<unknown, unknown>): RootHandler | undefined => compiledRoots.get(field);
 
 const lookupBySlug =
   (model: Model): RootHandler =>
@@ -235,6 +243,7 @@ export function installReadCompiler(schema: GraphQLSchema): GraphQLSchema {
     const declaration = field.extensions?.sql as ReadSql | undefined;
     const handler = ROOTS[field.name] ?? (declaration?.kind === 'connection' ? rootConnection(declaration.spec) : undefined);
     if (!handler) continue;
+    compiledRoots.set(field, handler);
     const original = field.resolve ?? defaultFieldResolver;
     field.resolve = async (root, args, ctx: Context, info) => {
       const outcome = await handler(args as Args, ctx, info);

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seed } from '../src/bundle/seed.js';
+import type { App } from '../src/server.js';
+import { compiledExecutionStats, configureCompiledExecution } from '../src/sql/read/execute.js';
+import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
+import { createTestApp, execute, type Result } from './support/graphql.js';
+
+/**
+ * Queries the read compiler plans are answered from its JSON without graphql-js's field-by-field execution
+ * (src/sql/read/execute.ts). Whatever it answers must be what graphql-js answers (the differential test
+ * checks that over the whole schema against a reference); these cases check that it takes the queries it
+ * should, leaves the others to graphql-js, and that either way the answer is the same.
+ */
+
+let test: TestDatabase;
+let app: App;
+
+beforeAll(async () => {
+  test = await createTestDatabase('compiled_execution');
+  await seed(test.db.prisma);
+  app = createTestApp(test, { hardening: { limits: { maxCost: Number.POSITIVE_INFINITY } } });
+});
+afterAll(() => {
+  configureCompiledExecution({ enabled: true });
+  return test?.close();
+});
+
+/** The answer with direct execution on, how it was executed, the SQL it sent; and graphql-js's answer with it off. */
+async function both(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+  const send = async () => {
+    if (!headers) return execute(app, query, variables);
+    const response = await app.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Result;
+  };
+  configureCompiledExecution({ enabled: false });
+  const reference = await send();
+  configureCompiledExecution({ enabled: true });
+  const before = compiledExecutionStats();
+  test.resetQueries();
+  const answer = await send();
+  const sql = [...test.queries];
+  const after = compiledExecutionStats();
+  return { answer, reference, direct: after.direct - before.direct, graphqlJs: after.graphqlJs - before.graphqlJs, sql };
+}
+
+const NESTED = `query Nested($withStances: Boolean!, $skipSource: Boolean!, $first: Int) {
+  __typename
+  china: actor(slug: "china") { __typename ...ActorBits statements(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { slug } } } }
+  statements(first: 3) {
+    edges { node {
+      __typename slug kind saidOn retracted
+      speaker { slug name kind }
+      source @skip(if: $skipSource) { slug publishedOn }
+      stances @include(if: $withStances) { position claim { slug status text } }
+      thread { slug }
+    } }
+  }
+  claims(first: 2) { totalCount edges { node { slug createdAt } } }
+}
+fragment ActorBits on Actor { id slug name aliases wikidataUrl }`;
+
+describe(`compiled execution (${databaseLabel()})`, () => {
+  it('answers a nested read without graphql-js, one SQL statement per root field, as graphql-js answers it', async () => {
+    for (const variables of [
+      { withStances: true, skipSource: false, first: 2 },
+      { withStances: false, skipSource: true, first: 1 },
+    ]) {
+      const { answer, reference, direct, sql } = await both(NESTED, variables);
+      expect(answer.errors).toBeUndefined();
+      expect(JSON.stringify(answer)).toBe(JSON.stringify(reference));
+      expect(direct).toBe(1);
+      expect(sql).toHaveLength(3);
+      const data = answer.data as { china: { slug: string; statements: { edges: unknown[] } }; statements: { edges: { node: Record<string, unknown> }[] } };
+      expect(data.china.slug).toBe('china');
+      expect(data.china.statements.edges).toHaveLength(variables.first);
+      expect('stances' in (data.statements.edges[0]?.node ?? {})).toBe(variables.withStances);
+      expect('source' in (data.statements.edges[0]?.node ?? {})).toBe(!variables.skipSource);
+    }
+  });
+
+  it('resolves interfaces and unions by the row’s type: node, nodes (an unknown id is null) and _entities', async () => {
+    const ids = (await execute(app, '{ statements(first: 1) { edges { node { id speaker { id } } } } }')).data as { statements: { edges: { node: { id: string; speaker: { id: string } } }[] } };
+    const statement = ids.statements.edges[0]?.node;
+    const unknown = Buffer.from('Actor:00000000-0000-7000-8000-000000000000').toString('base64');
+    const query = `query ($ids: [ID!]!, $reps: [_Any!]!) {
+      node(id: "${statement?.id}") { __typename id ... on Statement { slug } ... on Actor { name } }
+      nodes(ids: $ids) { __typename ... on Actor { slug } ... on Statement { slug speaker { slug } } }
+      _entities(representations: $reps) { __typename ... on Actor { slug name } ... on Statement { slug } }
+    }`;
+    const { answer, reference, direct } = await both(query, {
+      ids: [statement?.speaker.id, unknown, statement?.id],
+      reps: [{ __typename: 'Actor', slug: 'china' }, { __typename: 'Statement', id: statement?.id }],
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(JSON.stringify(answer)).toBe(JSON.stringify(reference));
+    expect(direct).toBe(1);
+    const data = answer.data as { node: { __typename: string }; nodes: ({ __typename: string } | null)[]; _entities: { __typename: string }[] };
+    expect(data.node.__typename).toBe('Statement');
+    expect(data.nodes.map((node) => node?.__typename ?? null)).toEqual(['Actor', null, 'Statement']);
+    expect(data._entities.map((entity) => entity.__typename)).toEqual(['Actor', 'Statement']);
+  });
+
+  it('leaves a field that needs its own resolver to graphql-js, and does not send that operation’s SQL twice again', async () => {
+    const query = '{ claims(first: 2) { edges { node { slug topicList { label slug } } } } }';
+    const first = await both(query);
+    expect(first.answer.errors).toBeUndefined();
+    expect(JSON.stringify(first.answer)).toBe(JSON.stringify(first.reference));
+    expect(first.direct).toBe(0);
+    expect(first.graphqlJs).toBe(1);
+    // The first time, the compiled statement went out for the direct attempt and again for graphql-js.
+    expect(first.sql).toHaveLength(2);
+    const again = await both(query);
+    expect(JSON.stringify(again.answer)).toBe(JSON.stringify(first.answer));
+    expect(again.sql).toHaveLength(1);
+  });
+
+  it('leaves errors to graphql-js: arguments the compiler rejects, a malformed ID, a bad variable give the same errors', async () => {
+    for (const [query, variables] of [
+      ['{ statements(first: -1) { edges { node { slug } } } }', undefined],
+      ['{ statements(after: "bm90LWEtY3Vyc29y") { edges { node { slug } } } }', undefined],
+      ['{ node(id: "not-an-id") { id } }', undefined],
+      ['query ($first: Int) { actors(first: $first) { totalCount } }', { first: 'many' }],
+      ['{ actors(first: 5000) { totalCount } }', undefined],
+    ] as const) {
+      const { answer, reference, direct } = await both(query, variables);
+      expect(answer.errors?.length ?? 0, `${query}: ${JSON.stringify(answer)}`).toBeGreaterThan(0);
+      expect(JSON.stringify(answer), query).toBe(JSON.stringify(reference));
+      expect(direct, query).toBe(0);
+    }
+  });
+
+  it('leaves mutations and Apollo federated traces (ftv1) to graphql-js', async () => {
+    const traced = await both('{ actor(slug: "china") { slug } }', undefined, { 'apollo-federation-include-trace': 'ftv1' });
+    expect(traced.direct).toBe(0);
+    expect(typeof (traced.answer.extensions as { ftv1?: unknown } | undefined)?.ftv1).toBe('string');
+    expect(traced.answer.data).toEqual(traced.reference.data);
+    const before = compiledExecutionStats();
+    // Valid, and refused by its resolver (no token): it reached execution, and graphql-js executed it.
+    const mutation = await execute(app, 'mutation { setWebhookActive(name: "none", active: false) { __typename } }');
+    expect(mutation.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const after = compiledExecutionStats();
+    expect(after.direct).toBe(before.direct);
+    expect(after.reasons['not a query']).toBe((before.reasons['not a query'] ?? 0) + 1);
+  });
+
+  it('answers many clients at once as graphql-js answers each alone', async () => {
+    const queries = [
+      ...['china', 'russia', 'north-korea', 'no-such-actor'].map((slug) => [`{ actor(slug: "${slug}") { slug name statements(first: 3) { edges { node { slug text } } } } }`, undefined] as const),
+      ['query ($n: Int) { statements(first: $n) { totalCount edges { cursor node { slug speaker { slug } } } } }', { n: 4 }] as const,
+      ['{ sources(first: 2) { edges { node { slug publishedOn statements(first: 2) { totalCount } } } } }', undefined] as const,
+      ['{ claims(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { slug status } } } }', undefined] as const,
+    ];
+    configureCompiledExecution({ enabled: false });
+    const expected = await Promise.all(queries.map(([query, variables]) => execute(app, query, variables)));
+    configureCompiledExecution({ enabled: true });
+    const before = compiledExecutionStats().direct;
+    const rounds = 5;
+    const answers = await Promise.all(Array.from({ length: rounds }, () => queries.map(([query, variables]) => execute(app, query, variables))).flat());
+    answers.forEach((answer, i) => expect(JSON.stringify(answer)).toBe(JSON.stringify(expected[i % queries.length])));
+    expect(expected.every((answer) => !answer.errors)).toBe(true);
+    expect(compiledExecutionStats().direct - before).toBe(rounds * queries.length);
+  });
+});
