@@ -3,8 +3,10 @@
  * sent the same way through four ever-thinner paths, in alternating rounds, in this one process:
  *
  *   http:     Yoga's `fetch` as the service builds it (createApp: every plugin, limits, cost, access log…)
- *   execute:  graphql-js `execute` on the same schema and a fresh context, the document parsed once: the
- *             GraphQL execution, the read compiler (plan cache included) and the mapping of its JSON
+ *   execute:  the service's execution on the same schema and a fresh context, the document parsed once: the
+ *             read compiler (plan cache included) and the compiled execution over its JSON (src/sql/read/execute.ts),
+ *             which leaves to graphql-js what it cannot answer
+ *   (graphql-js: graphql-js `execute` alone, every field through its resolver, printed beside for comparison)
  *   prisma:   the SQL statement that request sends, with its parameters, through `$queryRawUnsafe`
  *   pg:       the same statement and parameters through a node-postgres client (the driver alone)
  *
@@ -22,6 +24,7 @@ import { createContext } from '../src/context.js';
 import { splitSchema } from '../src/db.js';
 import { createEvents } from '../src/events.js';
 import { schema } from '../src/schema/index.js';
+import { executeCompiled } from '../src/sql/read/execute.js';
 import { readFixture } from './lib/read-fixture.js';
 import { SHAPES, type ShapeId } from './shapes.js';
 
@@ -38,7 +41,7 @@ const REQUESTS = Number(values.requests);
 const base = process.env.DATABASE_URL;
 if (!base) throw new Error('DATABASE_URL is needed (PostgreSQL: PGlite would run the database in this process and count its CPU too)');
 
-const LAYERS = ['http', 'execute', 'prisma', 'pg'] as const;
+const LAYERS = ['http', 'execute', 'graphqljs', 'prisma', 'pg'] as const;
 type Layer = (typeof LAYERS)[number];
 
 const { db, app, schema: schemaName, variables, close } = await readFixture(base, { actors: Number(values.actors) });
@@ -76,6 +79,11 @@ try {
         if (result.errors) throw new Error(JSON.stringify(result.errors).slice(0, 500));
       },
       execute: async () => {
+        const args = { schema, document, variableValues: vars, contextValue: createContext(db.prisma, events) };
+        const result = (await executeCompiled(args)) ?? (await execute(args));
+        if (result.errors) throw new Error(JSON.stringify(result.errors).slice(0, 500));
+      },
+      graphqljs: async () => {
         const result = await execute({ schema, document, variableValues: vars, contextValue: createContext(db.prisma, events) });
         if (result.errors) throw new Error(JSON.stringify(result.errors).slice(0, 500));
       },
@@ -97,18 +105,18 @@ try {
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
 
   console.log(`${ROUNDS} rounds x ${REQUESTS} requests per shape and layer (after 30 warm-up requests each), alternating order; ${process.version}`);
-  console.log('| shape | http ms | execute ms | prisma ms | pg ms | HTTP+Yoga+plugins | GraphQL+compiler | Prisma raw | driver |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| shape | http ms | execute ms | prisma ms | pg ms | HTTP+Yoga+plugins | GraphQL+compiler | Prisma raw | driver | graphql-js execute ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [id, path] of paths) {
     for (const layer of LAYERS) await cpuPerRequest(path[layer], 30);
-    const measured: Record<Layer, number[]> = { http: [], execute: [], prisma: [], pg: [] };
+    const measured: Record<Layer, number[]> = { http: [], execute: [], graphqljs: [], prisma: [], pg: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const layer of round % 2 ? [...LAYERS].reverse() : LAYERS) measured[layer].push(await cpuPerRequest(path[layer], REQUESTS));
     }
     const m = Object.fromEntries(LAYERS.map((layer) => [layer, median(measured[layer])])) as Record<Layer, number>;
     const share = (ms: number) => `${ms.toFixed(2)} (${Math.round((100 * ms) / m.http)}%)`;
     console.log(
-      `| ${id} | ${m.http.toFixed(2)} | ${m.execute.toFixed(2)} | ${m.prisma.toFixed(2)} | ${m.pg.toFixed(2)} | ${share(m.http - m.execute)} | ${share(m.execute - m.prisma)} | ${share(m.prisma - m.pg)} | ${share(m.pg)} |`,
+      `| ${id} | ${m.http.toFixed(2)} | ${m.execute.toFixed(2)} | ${m.prisma.toFixed(2)} | ${m.pg.toFixed(2)} | ${share(m.http - m.execute)} | ${share(m.execute - m.prisma)} | ${share(m.prisma - m.pg)} | ${share(m.pg)} | ${m.graphqljs.toFixed(2)} |`,
     );
   }
 } finally {
