@@ -69,6 +69,12 @@ export class Planner {
    * read must refuse. It depends only on the selection, which a reused plan shares, so it is kept with the plan.
    */
   readonly undeclared: string[] = [];
+  /**
+   * Whether some object of the plan leaves a field to its resolver (no declaration, or arguments the SQL does
+   * not read): the compiled execution (execute.ts) then leaves the operation to graphql-js before any SQL is sent.
+   * Like `undeclared`, it depends only on what a reused plan shares.
+   */
+  resolvers = false;
   private aliases = 0;
   private slotCount = 0;
   /** The schema only: the request (variables, fragments, arguments) is read through steps. */
@@ -197,6 +203,7 @@ export class Planner {
       }
       if (!planned) {
         fallback = true;
+        this.resolvers = true;
         continue;
       }
       pairs.push(quote(key), planned.sql);

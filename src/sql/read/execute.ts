@@ -17,7 +17,7 @@ import { buildExecutionContext, buildResolveInfo, type ExecutionContext } from '
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../../context.js';
-import { compiledRoot, isFallback, type RootHandler } from './install.js';
+import { compiledRoot, isFallback, ResolversNeeded, type RootHandler, runByCompiledExecution } from './install.js';
 import type { Args } from './vocabulary.js';
 
 /**
@@ -31,10 +31,10 @@ import type { Args } from './vocabulary.js';
  * item, abstract types by the object's `__typename`).
  *
  * It answers only what it can answer exactly as graphql-js would. Anything else (a mutation, a root field the
- * compiler does not plan or gives up on, a field whose value is not in the JSON and needs its own resolver,
- * a null where the schema says non-null, any error) makes it answer nothing, and graphql-js executes the
- * operation as before: its answers, errors included, are the reference. An operation that needed its
- * resolvers once goes straight to graphql-js afterwards (it would otherwise send its SQL twice each time).
+ * compiler does not plan or gives up on, a field that needs its own resolver, a null where the schema says
+ * non-null, any error) makes it answer nothing, and graphql-js executes the operation as before: its answers,
+ * errors included, are the reference. A field that needs its resolver is known from the root's plan before
+ * its SQL is sent (install.ts, ResolversNeeded), and such an operation goes straight to graphql-js afterwards.
  */
 
 /** Why an operation was left to graphql-js (counted; tests and the bench read them). */
@@ -166,6 +166,7 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
       return leftToGraphqlJs('invalid');
     }
     const info = buildResolveInfo(context, field, nodes as FieldNode[], query, { prev: undefined, key, typename: query.name });
+    runByCompiledExecution(info);
     roots.push({ key, type: field.type, nodes, run: () => handler(fieldArgs, args.contextValue as Context, info) });
   }
 
@@ -180,13 +181,13 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
         data[root.key] = query.name;
         return;
       }
-      if (outcome.status === 'rejected') throw new Unanswerable('error');
+      if (outcome.status === 'rejected') throw new Unanswerable(outcome.reason instanceof ResolversNeeded ? 'needs a resolver' : 'error');
       if (isFallback(outcome.value)) throw new Unanswerable('fell back');
       data[root.key] = complete(selections, root.type, root.nodes, outcome.value);
     });
   } catch (error) {
     if (!(error instanceof Unanswerable)) return leftToGraphqlJs('error');
-    // Its SQL has been sent: graphql-js sends it again. A root that fell back sent none (its arguments decided).
+    // A field needing its resolver is known from the plan, before any SQL: next time, not even the plan is looked up.
     if (error.reason === 'needs a resolver') {
       let operations = needResolvers.get(args.document);
       if (!operations) needResolvers.set(args.document, (operations = new Set()));

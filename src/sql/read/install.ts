@@ -92,7 +92,7 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
     const groups = planner.slot((replay) => groupLookups(replay.root as (Lookup | null)[]));
     // The SQL has one part per group: which groups there are, in which order, is what it depends on.
     const shape = planner.fact((replay) => groups(replay).map(({ lookup }) => ({ model: lookup.model, column: lookup.column })), sameJson);
-    if (shape.length === 0) return { sql: undefined, models: [], finishers: [], undeclared: [] };
+    if (shape.length === 0) return { sql: undefined, models: [], finishers: [], undeclared: [], resolvers: false };
     const finishers: (Finisher | undefined)[] = [];
     const models: Model[] = [];
     const parts = shape.map((lookup, i) => {
@@ -110,11 +110,12 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
         `FROM unnest(${values}, ${ordinals}) AS x(v, o))`
       );
     });
-    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers, undeclared: [...planner.undeclared] };
+    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers, undeclared: [...planner.undeclared], resolvers: planner.resolvers };
   });
   if (!planned?.value.sql) return results;
-  const { sql, models, finishers, undeclared } = planned.value;
+  const { sql, models, finishers, undeclared, resolvers } = planned.value;
   if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+  if (resolvers) resolversRun(info);
   const found = (await run(ctx, sql, planned.params, asOf)) as ([number, unknown][] | null)[];
   models.forEach((model, i) => {
     for (const [ordinal, value] of found[i] ?? []) {
@@ -127,6 +128,21 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
 }
 
 export type RootHandler = (args: Args, ctx: Context, info: GraphQLResolveInfo) => Promise<Outcome>;
+
+/**
+ * Resolve-infos of root fields run by the compiled execution (execute.ts), which cannot run field resolvers:
+ * a plan that leaves a field to its resolver throws ResolversNeeded there, before its SQL is sent, and
+ * graphql-js executes the operation instead.
+ */
+const compiledExecution = new WeakSet<GraphQLResolveInfo>();
+
+export class ResolversNeeded extends Error {}
+
+export const runByCompiledExecution = (info: GraphQLResolveInfo) => compiledExecution.add(info);
+
+function resolversRun(info: GraphQLResolveInfo) {
+  if (compiledExecution.has(info)) throw new ResolversNeeded('a field of this selection needs its resolver');
+}
 
 /** The compiler's handler of each Query field it plans (execute.ts runs them without graphql-js's resolvers). */
 const compiledRoots = new WeakMap<GraphQLField<unknown, unknown>, RootHandler>();
@@ -211,11 +227,12 @@ const rootConnection =
     // The plan never sees `asOf`: it is applied to the planned SQL when it runs (run), so one plan serves both.
     const planned = plan(info, 'connection', asOf ? rest : args, (planner) => {
       const connection = planner.connection(spec, typeName, info.fieldNodes, (replay) => replay.root as Args, null);
-      return connection && { ...connection, undeclared: [...planner.undeclared] };
+      return connection && { ...connection, undeclared: [...planner.undeclared], resolvers: planner.resolvers };
     });
     if (!planned) return FALLBACK;
-    const { sql, finish, undeclared } = planned.value;
+    const { sql, finish, undeclared, resolvers } = planned.value;
     if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+    if (resolvers) resolversRun(info);
     const value = await run(ctx, sql, planned.params, asOf);
     return finish ? finish(value) : value;
   };
