@@ -14,7 +14,7 @@
  * (PostgreSQL's own work is not in it), so the figures hold on a machine shared with other work better than
  * wall-clock time would, though contention still inflates them somewhat.
  *
- *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/read-layers.ts [--rounds 8] [--requests 40] [--shapes Q1,Q3]
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npx tsx bench/read-layers.ts [--rounds 8] [--requests 40] [--warmup 1500] [--shapes Q1,Q3]
  */
 import { parseArgs } from 'node:util';
 // The service's own graphql (bench/ has another copy in its node_modules, for PostGraphile).
@@ -34,10 +34,13 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '40' },
     actors: { type: 'string', default: '200' },
     shapes: { type: 'string', default: 'Q1,Q2,Q3,Q4,Q5,Q7' },
+    // The http path settles only after ~3,000 requests (JIT): with 30, it read 2-3x its steady cost.
+    warmup: { type: 'string', default: '1500' },
   },
 });
 const ROUNDS = Number(values.rounds);
 const REQUESTS = Number(values.requests);
+const WARMUP = Number(values.warmup);
 const base = process.env.DATABASE_URL;
 if (!base) throw new Error('DATABASE_URL is needed (PostgreSQL: PGlite would run the database in this process and count its CPU too)');
 
@@ -104,11 +107,11 @@ try {
   };
   const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
 
-  console.log(`${ROUNDS} rounds x ${REQUESTS} requests per shape and layer (after 30 warm-up requests each), alternating order; ${process.version}`);
+  console.log(`${ROUNDS} rounds x ${REQUESTS} requests per shape and layer (after ${WARMUP} warm-up requests each), alternating order; ${process.version}`);
   console.log('| shape | http ms | execute ms | prisma ms | pg ms | HTTP+Yoga+plugins | GraphQL+compiler | Prisma raw | driver | graphql-js execute ms |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [id, path] of paths) {
-    for (const layer of LAYERS) await cpuPerRequest(path[layer], 30);
+    for (const layer of LAYERS) await cpuPerRequest(path[layer], WARMUP);
     const measured: Record<Layer, number[]> = { http: [], execute: [], graphqljs: [], prisma: [], pg: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const layer of round % 2 ? [...LAYERS].reverse() : LAYERS) measured[layer].push(await cpuPerRequest(path[layer], REQUESTS));
