@@ -3,6 +3,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
+  getOperationAST,
   type GraphQLObjectType,
   type GraphQLOutputType,
   isAbstractType,
@@ -140,10 +141,11 @@ interface Root {
 
 /** The operation's result, or undefined when graphql-js must execute it (see above). */
 export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
+  // A mutation goes to graphql-js before its variables are coerced here (graphql-js coerces them again).
+  if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return leftToGraphqlJs('not a query');
   const context = buildExecutionContext(args);
   if (!('schema' in context)) return leftToGraphqlJs('invalid');
   const { schema, operation, fragments, variableValues } = context;
-  if (operation.operation !== 'query') return leftToGraphqlJs('not a query');
   if (needResolvers.get(args.document)?.has(operation)) return leftToGraphqlJs('needs a resolver');
   const query = schema.getQueryType();
   if (!query) return leftToGraphqlJs('not a query');
