@@ -7,6 +7,7 @@ import { checkAsOf, notAsOf } from '../../schema/as-of.js';
 import { asOfSql } from './as-of.js';
 import { type Finisher, knownArgs, type Planned, sameJson } from './compiler.js';
 import { plan } from './plan-cache.js';
+import { compiledReadStatement } from './statement-names.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
 
 /**
@@ -56,7 +57,7 @@ const brand = (value: unknown, model: string) => {
 
 /** Runs a planned read; with `asOf`, on the tables as they were at that instant (as-of.ts). */
 async function run(ctx: Context, sql: string, params: unknown[], asOf?: Date): Promise<unknown> {
-  let statement = `SELECT (${sql})::text AS j`;
+  let statement = compiledReadStatement(sql);
   // With asOf, a copy: a reused plan's parameters must not grow. Without, the hot path copies nothing.
   const bound = asOf ? [...params] : params;
   if (asOf) statement = asOfSql(statement, `$${bound.push(asOf.toISOString())}::timestamptz`);
