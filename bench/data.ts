@@ -234,6 +234,36 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/**
+ * A fresh copy of a benchmark database, for one run: the write shape (Q6) adds statements and stances to
+ * the same quiet claims, so a run on the data itself would leave the next run more to recompute. The copy
+ * is a file copy (planner statistics and visibility included), replaced if one is left from a run that
+ * died; `dropCopy` removes it after the run.
+ */
+export async function copyDatabase(serverUrl: string, from: string, to: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`, [[from, to]]);
+    await admin.query(`DROP DATABASE IF EXISTS "${to}"`);
+    await admin.query(`CREATE DATABASE "${to}" TEMPLATE "${from}" STRATEGY FILE_COPY`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrl(serverUrl, to);
+}
+
+export async function dropCopy(serverUrl: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+    await admin.query(`DROP DATABASE IF EXISTS "${database}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Drops and recreates the database, migrates it, and imports the graph in batches. Returns its URL. */
 export async function buildDatabase(
   size: Size,

@@ -30,7 +30,7 @@ import { createToken } from '../src/auth/tokens.js';
 import { importBundle } from '../src/bundle/import.js';
 import { openDatabase } from '../src/db.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { benchDatabaseName, databaseUrl, DEFAULT_SERVER_URL, HOT, QUIET_CLAIMS, SIZES, type Size, writerBundle } from './data.js';
+import { benchDatabaseName, copyDatabase, databaseUrl, DEFAULT_SERVER_URL, dropCopy, HOT, QUIET_CLAIMS, SIZES, type Size, writerBundle } from './data.js';
 import { normalize, postgraphileVariables } from './equivalents.js';
 import { BENCH, CONTENDERS, ROOT, type ContenderId, fillOnce, NODE22, requestFor, requireTools, type ShapeInputs, startContender } from './lib/contenders.js';
 import { cpuSeconds, load, type LoadResult, PostgresCpu, tableStats } from './lib/measure.js';
@@ -296,23 +296,32 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
   const all = [...options.sizes.map((size) => ({ size, scaling: false })), ...options.scalingSizes.map((size) => ({ size, scaling: true }))];
   for (const { size, scaling } of all) {
     const started = performance.now();
-    const url = databaseUrl(options.serverUrl, benchDatabaseName(size));
-    if (scaling && !(await hasData(url))) {
+    const source = databaseUrl(options.serverUrl, benchDatabaseName(size));
+    if (scaling && !(await hasData(source))) {
       options.log(`[${size}] no benchmark data (npm run bench:data -- --size ${size}): skipped; the latency-vs-size target is not measured`);
       continue;
     }
-    const inputs = await prepareInputs(url, size);
-    const shapes = scaling ? options.shapes.filter((shape) => SCALING_SHAPES.includes(shape)) : options.shapes;
-    const concurrency = options.concurrency;
-    const counts = await countingPass(size, url, inputs, options, shapes);
-    const verification = verify(counts);
-    for (const [shape, check] of Object.entries(verification)) {
-      options.log(`[${size}] verify ${shape}: ${check.same ? 'same data from every contender' : `MISMATCH: ${check.problems.join('; ')}`}`);
+    if (!(await hasData(source))) throw new Error(`No benchmark data at ${source}: run \`npm run bench:data -- --size ${size}\` first.`);
+    // Every run starts from the data as generated: Q6's writes go to a copy that is dropped afterwards.
+    const copy = `${benchDatabaseName(size)}_run`;
+    const url = await copyDatabase(options.serverUrl, benchDatabaseName(size), copy);
+    options.log(`[${size}] running on ${copy}, a fresh copy of ${benchDatabaseName(size)} (${((performance.now() - started) / 1000).toFixed(1)} s to copy)`);
+    try {
+      const inputs = await prepareInputs(url, size);
+      const shapes = scaling ? options.shapes.filter((shape) => SCALING_SHAPES.includes(shape)) : options.shapes;
+      const concurrency = options.concurrency;
+      const counts = await countingPass(size, url, inputs, options, shapes);
+      const verification = verify(counts);
+      for (const [shape, check] of Object.entries(verification)) {
+        options.log(`[${size}] verify ${shape}: ${check.same ? 'same data from every contender' : `MISMATCH: ${check.problems.join('; ')}`}`);
+      }
+      const timing = await timingPass(size, url, inputs, options, shapes, concurrency);
+      for (const byContender of Object.values(counts)) for (const entry of Object.values(byContender)) delete entry.answer;
+      results.sizes[size] = { scaling, spec: SIZES[size], counts, verification, timing, seconds: (performance.now() - started) / 1000 };
+      if (options.out) write(results, options.out);
+    } finally {
+      await dropCopy(options.serverUrl, copy);
     }
-    const timing = await timingPass(size, url, inputs, options, shapes, concurrency);
-    for (const byContender of Object.values(counts)) for (const entry of Object.values(byContender)) delete entry.answer;
-    results.sizes[size] = { scaling, spec: SIZES[size], counts, verification, timing, seconds: (performance.now() - started) / 1000 };
-    if (options.out) write(results, options.out);
   }
   return results;
 }
