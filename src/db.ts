@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { PrismaPGlite } from 'pglite-prisma-adapter';
 import { pgSession, pgliteSession, type SqlSession } from './db/migrate.js';
 import { PrismaClient } from './generated/prisma/client.js';
-import { compiledStatementName } from './sql/read/statement-names.js';
+import { statementName } from './sql/statement-names.js';
 
 export type { PrismaClient } from './generated/prisma/client.js';
 
@@ -84,8 +84,8 @@ export async function openDatabase(options: DatabaseOptions, openOptions: OpenOp
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next checkout.
   });
-  // The read compiler's statements are prepared once per connection (statement-names.ts).
-  const prisma = createClient(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator: compiledStatementName }), openOptions);
+  // The read compiler's statements and the write fast paths' are prepared once per connection (sql/statement-names.ts).
+  const prisma = createClient(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator: statementName }), openOptions);
   return {
     kind: 'postgres',
     prisma,

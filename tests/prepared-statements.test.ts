@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../src/bundle/seed.js';
 import type { App } from '../src/server.js';
-import { compiledStatementName, MAX_NAMED } from '../src/sql/read/statement-names.js';
+import { MAX_NAMED, namedStatement, statementName } from '../src/sql/statement-names.js';
+import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, type TestDatabase, usingPostgres } from './support/database.js';
 import { createTestApp, query } from './support/graphql.js';
 
 /**
- * On PostgreSQL the read compiler's statements are prepared once per connection (src/sql/read/statement-names.ts):
+ * On PostgreSQL the read compiler's statements are prepared once per connection (src/sql/statement-names.ts):
  * PostgreSQL then parses and plans each once, not on every request. Only the compiler's statements get a
  * name, and only so many texts ever do, as a prepared statement lives as long as its connection.
  */
@@ -41,23 +42,93 @@ describe.runIf(usingPostgres())('prepared compiled reads (PostgreSQL)', () => {
   });
 });
 
+describe.runIf(usingPostgres())('prepared write statements (PostgreSQL)', () => {
+  let test: TestDatabase;
+  let app: App;
+  let tokens: Tokens;
+  beforeAll(async () => {
+    test = await createTestDatabase('prepared_writes', { poolMax: 1 });
+    await seed(test.db.prisma);
+    app = createTestApp(test);
+    tokens = await createTokens(test);
+  });
+  afterAll(() => test?.close());
+
+  const RECORD = `mutation ($i: RecordStatementInput!) { recordStatement(input: $i) { __typename ... on MutationRecordStatementSuccess { data { slug stances { position claim { slug status } } } } } }`;
+  const STANCE = `mutation ($s: ID!, $c: String!, $p: StancePosition!) { setStance(statement: $s, claim: $c, position: $p) { __typename ... on MutationSetStanceSuccess { data { stances { position claim { slug status } } } } } }`;
+
+  it('prepares recordStatement and setStance once on the connection; statuses still follow every write', async () => {
+    const positions = ['DENIES', 'ASSERTS', 'QUESTIONS', 'SUPPORTS', 'DENIES', 'ASSERTS', 'DENIES'] as const;
+    const ids: string[] = [];
+    // Seven runs of each: past the fifth, after which PostgreSQL may plan a prepared statement once for all values.
+    for (const [n, position] of positions.entries()) {
+      const recorded = await executeAs(app, tokens.write, RECORD, {
+        i: { slug: `prepared-${n}`, speaker: n % 2 ? 'russia' : 'china', text: `Prepared write ${n}.`, kind: 'PARAPHRASE', source: 'article-china-north-korea-russia', stances: [{ claim: 'nk-troops-kursk-8000', position }] },
+      });
+      expect(recorded.data?.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
+      const node = await query(app, `{ statement(slug: "prepared-${n}") { id } }`);
+      ids.push(node.statement.id);
+    }
+    for (const [n, id] of ids.entries()) {
+      const set = await executeAs(app, tokens.write, STANCE, { s: id, c: 'china-neutral-on-ukraine-war', p: positions[(n + 3) % positions.length] });
+      expect(set.data?.setStance.__typename).toBe('MutationSetStanceSuccess');
+    }
+    const rows = await test.db.prisma.$queryRaw<{ name: string; generic_plans: bigint; custom_plans: bigint }[]>`
+      SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name NOT LIKE 'fact_read_%' ORDER BY name`;
+    console.log(`prepared writes: ${rows.map((row) => `${row.name} (${row.custom_plans} custom, ${row.generic_plans} generic plans)`).join(', ')}`);
+    const runs = new Map(rows.map((row) => [row.name, Number(row.generic_plans + row.custom_plans)]));
+    expect(runs.get('fact_record_statement')).toBe(positions.length);
+    expect(runs.get('fact_record_statement_status')).toBe(positions.length);
+    expect(runs.get('fact_lock_stance')).toBe(positions.length);
+    expect(runs.get('fact_set_stance')).toBe(positions.length);
+    // The statuses the prepared statements stored are the ones a fresh recomputation gives.
+    const claims = await test.db.prisma.claim.findMany({ where: { slug: { in: ['nk-troops-kursk-8000', 'china-neutral-on-ukraine-war'] } } });
+    const fresh = await test.db.prisma.$queryRaw<{ slug: string; status: string }[]>`
+      SELECT c.slug, CASE
+        WHEN count(f.*) = 0 THEN 'UNRESOLVED'
+        WHEN count(*) FILTER (WHERE f.position IN ('DENIES', 'QUESTIONS')) = 0 THEN 'ASSERTED'
+        WHEN count(*) FILTER (WHERE f.position IN ('ASSERTS', 'SUPPORTS')) = 0 THEN 'DENIED'
+        WHEN count(DISTINCT f.actor) > 1 THEN 'CONTESTED'
+        ELSE 'SINGLE' END AS status
+      FROM "Claim" c LEFT JOIN (
+        SELECT st."claimId", st.position::text AS position, COALESCE(s."onBehalfOfId", s."speakerId") AS actor
+        FROM "Stance" st JOIN "Statement" s ON s.id = st."statementId"
+        WHERE s."retractedAt" IS NULL AND st.position IN ('ASSERTS', 'SUPPORTS', 'DENIES', 'QUESTIONS')) f ON f."claimId" = c.id
+      WHERE c.slug IN ('nk-troops-kursk-8000', 'china-neutral-on-ukraine-war') GROUP BY c.slug ORDER BY c.slug`;
+    expect(fresh.map((row) => row.status)).toEqual(['CONTESTED', 'CONTESTED']);
+    expect(claims.map((claim) => claim.status)).toEqual(['CONTESTED', 'CONTESTED']);
+  });
+});
+
+describe('names of fixed write statements', () => {
+  it('names a registered text the same way every time and refuses a second text under its name', () => {
+    const text = 'SELECT 1 AS registered_for_the_test';
+    expect(namedStatement('test_fixed', text)).toBe(text);
+    expect(statementName({ sql: text })).toBe('fact_test_fixed');
+    expect(statementName({ sql: text })).toBe('fact_test_fixed');
+    expect(namedStatement('test_fixed', text)).toBe(text);
+    expect(() => namedStatement('test_fixed', 'SELECT 2')).toThrow(/taken by another text/);
+    expect(statementName({ sql: 'SELECT 2' })).toBe('');
+  });
+});
+
 // Last: it uses up the names this process may give.
 describe('names of the read compiler’s statements', () => {
   it('names each compiled read text once and the same way every time; other SQL never', () => {
-    const a = compiledStatementName({ sql: 'SELECT (json_build_object($1::text))::text AS j' });
-    const b = compiledStatementName({ sql: 'SELECT (json_build_object($1::int))::text AS j' });
+    const a = statementName({ sql: 'SELECT (json_build_object($1::text))::text AS j' });
+    const b = statementName({ sql: 'SELECT (json_build_object($1::int))::text AS j' });
     expect(a).toMatch(/^fact_read_\d+$/);
     expect(b).toMatch(/^fact_read_\d+$/);
     expect(a).not.toBe(b);
-    expect(compiledStatementName({ sql: 'SELECT (json_build_object($1::text))::text AS j' })).toBe(a);
-    expect(compiledStatementName({ sql: 'SELECT "id" FROM "Actor" WHERE "id" IN ($1, $2)' })).toBe('');
-    expect(compiledStatementName({ sql: 'SELECT (1) AS j' })).toBe('');
+    expect(statementName({ sql: 'SELECT (json_build_object($1::text))::text AS j' })).toBe(a);
+    expect(statementName({ sql: 'SELECT "id" FROM "Actor" WHERE "id" IN ($1, $2)' })).toBe('');
+    expect(statementName({ sql: 'SELECT (1) AS j' })).toBe('');
   });
 
   it(`stops naming new texts after ${MAX_NAMED}, and keeps the names it gave`, () => {
-    const first = compiledStatementName({ sql: 'SELECT (0)::text AS j' });
-    for (let i = 1; i <= MAX_NAMED; i++) compiledStatementName({ sql: `SELECT (${i})::text AS j` });
-    expect(compiledStatementName({ sql: `SELECT (${MAX_NAMED + 1})::text AS j` })).toBe('');
-    expect(compiledStatementName({ sql: 'SELECT (0)::text AS j' })).toBe(first);
+    const first = statementName({ sql: 'SELECT (0)::text AS j' });
+    for (let i = 1; i <= MAX_NAMED; i++) statementName({ sql: `SELECT (${i})::text AS j` });
+    expect(statementName({ sql: `SELECT (${MAX_NAMED + 1})::text AS j` })).toBe('');
+    expect(statementName({ sql: 'SELECT (0)::text AS j' })).toBe(first);
   });
 });

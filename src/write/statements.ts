@@ -109,7 +109,6 @@ export async function recordStatement(prisma: PrismaClient, writer: string, inpu
     const { retraction: _retraction, ...stored } = statement;
     const { statement: row, positionChanges } = await refreshStatusesAndAudit(
       tx,
-      result.claims.map((claim) => claim.id),
       {
         id: uuid7(),
         writer,

@@ -7,7 +7,7 @@ import { checkAsOf, notAsOf } from '../../schema/as-of.js';
 import { asOfSql } from './as-of.js';
 import { type Finisher, knownArgs, type Planned, sameJson } from './compiler.js';
 import { plan } from './plan-cache.js';
-import { compiledReadStatement } from './statement-names.js';
+import { compiledReadStatement } from '../statement-names.js';
 import { type Args, type ConnectionSpec, type Model, type ReadSql, table } from './vocabulary.js';
 
 /**

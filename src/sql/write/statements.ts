@@ -1,10 +1,11 @@
 import type { Prisma, Statement } from '../../generated/prisma/client.js';
 import { CHANGE_ROWS, type ChangeRow, FACTS, HELD_BY } from '../positions/changes.js';
+import { namedStatement } from '../statement-names.js';
 import { DERIVED, IS_SIDE, STATUS_OF, STATUS_UPDATE_CTES, STORED_FACTS } from './status.js';
 
 /**
  * The fast paths of recordStatement and setStance/removeStance: two statements each between BEGIN and
- * COMMIT. The first resolves slugs and takes every lock (and, for recordStatement, inserts); the second
+ * COMMIT, prepared once per connection on PostgreSQL (../statement-names.ts). The first resolves slugs and takes every lock (and, for recordStatement, inserts); the second
  * runs on a snapshot taken after those locks were granted, so the claim status it recomputes and the
  * before-image it audits include everything committed by the writers it waited for.
  */
@@ -43,7 +44,7 @@ export interface RecordedStatement {
   inserted: boolean;
 }
 
-const RECORD = `
+const RECORD = namedStatement('record_statement', `
 WITH
 speaker AS (SELECT id FROM "Actor" WHERE slug = $3 FOR KEY SHARE),
 behalf AS (SELECT id FROM "Actor" WHERE slug = $4::text FOR KEY SHARE),
@@ -81,7 +82,7 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object('id', id, 'respondsToId', "respondsToId", 'threadIds', "threadIds")), '[]'::json) FROM ancestors) AS ancestors,
   (SELECT coalesce(json_agg(json_build_object('id', id, 'slug', slug)), '[]'::json) FROM claims) AS claims,
   EXISTS (SELECT 1 FROM inserted) AS inserted,
-  (SELECT count(*) FROM stances) AS stances`;
+  (SELECT count(*) FROM stances) AS stances`);
 
 /** Statement 1 of recordStatement: resolve, lock, and insert the statement with its stances if every reference resolved. */
 export async function insertStatement(tx: Tx, row: RecordStatementRow): Promise<RecordedStatement> {
@@ -108,20 +109,20 @@ export async function insertStatement(tx: Tx, row: RecordStatementRow): Promise<
   return result;
 }
 
-const AUDIT_AND_STATUS = `
-WITH claim_ids AS (SELECT DISTINCT unnest($1::uuid[]) AS id),
+const AUDIT_AND_STATUS = namedStatement('record_statement_status', `
+WITH claim_ids AS (SELECT DISTINCT "claimId" AS id FROM "Stance" WHERE "statementId" = $1::uuid),
 derived AS (${DERIVED}),
-${STATUS_UPDATE_CTES({ action: '$4::text', writer: '$3::text', statementId: '$10::uuid' })},
+${STATUS_UPDATE_CTES({ action: '$4::text', writer: '$3::text', statementId: '$1::uuid' })},
 audit AS (
   INSERT INTO "AuditEntry" (id, writer, action, "targetType", "targetId", "targetSlug", before, after, related)
-  VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $11::uuid[])
+  VALUES ($2::uuid, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::uuid[])
   RETURNING seq
 ),
-recorded AS (SELECT COALESCE("onBehalfOfId", "speakerId") AS actor_id FROM "Statement" WHERE id = $10::uuid),
+recorded AS (SELECT COALESCE("onBehalfOfId", "speakerId") AS actor_id FROM "Statement" WHERE id = $1::uuid),
 changes AS (${CHANGE_ROWS(FACTS(`st."claimId" IN (SELECT id FROM claim_ids) AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM recorded)')}`))})
 SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq",
-  (SELECT coalesce(json_agg(ch), '[]'::json) FROM changes ch WHERE ch."fromStatementId" = $10::uuid OR ch."toStatementId" = $10::uuid) AS "_positionChanges"
-FROM "Statement" s WHERE s.id = $10::uuid`;
+  (SELECT coalesce(json_agg(ch), '[]'::json) FROM changes ch WHERE ch."fromStatementId" = $1::uuid OR ch."toStatementId" = $1::uuid) AS "_positionChanges"
+FROM "Statement" s WHERE s.id = $1::uuid`);
 
 export interface AuditRow {
   id: string;
@@ -139,20 +140,15 @@ export interface AuditRow {
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /**
- * Statement 2 of recordStatement: the claims' status, recomputed with everything committed before their
- * locks, the audit entry, the statement as stored (read here, so the answer never depends on a later read),
+ * Statement 2 of recordStatement: the status of the claims its stances are on, recomputed with everything
+ * committed before their locks (taken by statement 1), the audit entry, the statement as stored (read here, so the answer never depends on a later read),
  * and the position changes it made appear: a new statement is an end of every change it takes part in,
  * and no other change appears when one is added.
  */
-export async function refreshStatusesAndAudit(
-  tx: Tx,
-  claimIds: readonly string[],
-  entry: AuditRow,
-  statementId: string,
-): Promise<{ statement: Statement; positionChanges: ChangeRow[] }> {
+export async function refreshStatusesAndAudit(tx: Tx, entry: AuditRow, statementId: string): Promise<{ statement: Statement; positionChanges: ChangeRow[] }> {
   const [row] = await tx.$queryRawUnsafe<(Statement & { _statusesChanged: bigint; _auditSeq: bigint; _positionChanges: ChangeRow[] })[]>(
     AUDIT_AND_STATUS,
-    [...claimIds],
+    statementId,
     entry.id,
     entry.writer,
     entry.action,
@@ -161,7 +157,6 @@ export async function refreshStatusesAndAudit(
     entry.targetSlug,
     jsonOrNull(entry.before),
     jsonOrNull(entry.after),
-    statementId,
     [...new Set(entry.related ?? [])],
   );
   if (!row) throw new Error('recordStatement: the statement is not there after its insert');
@@ -169,10 +164,10 @@ export async function refreshStatusesAndAudit(
   return { statement, positionChanges: _positionChanges };
 }
 
-const LOCK_STANCE = `
+const LOCK_STANCE = namedStatement('lock_stance', `
 WITH statement AS (SELECT id, slug FROM "Statement" WHERE id = $1::uuid FOR SHARE),
 claim AS (SELECT id FROM "Claim" WHERE slug = $2 FOR NO KEY UPDATE)
-SELECT (SELECT slug FROM statement) AS statement, (SELECT id FROM claim) AS "claimId"`;
+SELECT (SELECT slug FROM statement) AS statement, (SELECT id FROM claim) AS "claimId"`);
 
 /**
  * Statement 1 of setStance/removeStance: the statement FOR SHARE (a change of its speaker, date or
@@ -234,8 +229,8 @@ SELECT s.*,
     WHERE NOT EXISTS (SELECT 1 FROM changes_before b WHERE b."fromStatementId" = ch."fromStatementId" AND b."toStatementId" = ch."toStatementId")) AS "_positionChanges"
 FROM "Statement" s WHERE s.id = $1::uuid`;
 
-const SET_STANCE = WRITE_STANCE(false);
-const REMOVE_STANCE = WRITE_STANCE(true);
+const SET_STANCE = namedStatement('set_stance', WRITE_STANCE(false));
+const REMOVE_STANCE = namedStatement('remove_stance', WRITE_STANCE(true));
 
 export interface StanceWritten {
   /** The position before, or null if there was no stance. */
