@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { benchDatabaseName, databaseUrl, DEFAULT_SERVER_URL, type Size } from './data.js';
+import { benchDatabaseName, copyDatabase, DEFAULT_SERVER_URL, dropCopy, type Size } from './data.js';
 import { BENCH, type ContenderId, requestFor, requireTools, startContender } from './lib/contenders.js';
 import { load } from './lib/measure.js';
 import type { ShapeId } from './shapes.js';
@@ -73,7 +73,10 @@ async function main() {
   });
   const { prepareInputs } = await import('./run.js');
   const size = values.size.toUpperCase() as Size;
-  const url = databaseUrl(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL, benchDatabaseName(size));
+  // On a copy, as bench/run.ts runs: Q6 writes, and the data stays as generated for the next run.
+  const server = process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL;
+  const copy = `${benchDatabaseName(size)}_profile`;
+  const url = await copyDatabase(server, benchDatabaseName(size), copy);
   const inputs = await prepareInputs(url, size);
   const id = values.contender as ContenderId;
   const dir = `${BENCH}results/profiles/${id}-${values.shape}-${size}-${Date.now()}`;
@@ -84,6 +87,7 @@ async function main() {
   await load(request, Number(values.connections), 2);
   const result = await load(request, Number(values.connections), Number(values.duration));
   await contender.stop();
+  await dropCopy(server, copy);
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   process.stdout.write(`${id} ${values.shape} at ${size}, c=${values.connections}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms\n`);
   if (!file) throw new Error(`no profile written in ${dir}`);
