@@ -7,6 +7,7 @@
  * before they are read. Reads only.
  *
  *   tsx bench/sql.ts --size S [--shape Q3] [--explain]
+ *   BENCH_SQL_URL=postgresql://…/other_copy tsx bench/sql.ts --size M --shape Q3 --explain   (another database, e.g. a copy with an index being tried)
  */
 import { parseArgs } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -20,7 +21,7 @@ import { SHAPES } from './shapes.js';
 import { loadTargets, ourVariables } from './variables.js';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'S' }, shape: { type: 'string' }, explain: { type: 'boolean', default: false } } });
-const url = databaseUrl(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL, benchDatabaseName(values.size.toUpperCase() as Size));
+const url = process.env.BENCH_SQL_URL ?? databaseUrl(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL, benchDatabaseName(values.size.toUpperCase() as Size));
 const variables = ourVariables(await loadTargets(url));
 const log: { duration: number; query: string; params: string }[] = [];
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }), log: [{ emit: 'event', level: 'query' }] });

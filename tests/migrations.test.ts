@@ -213,6 +213,7 @@ const SQL_ONLY_INDEXES: Record<string, IndexShape> = {
   Statement_onBehalfOfId_saidOn_undated_last_idx: btree('Statement', [['onBehalfOfId', 'ASC'], ...UNDATED_LAST]),
   Statement_sourceId_saidOn_undated_last_idx: btree('Statement', [['sourceId', 'ASC'], ...UNDATED_LAST]),
   Statement_respondsToId_saidOn_undated_last_idx: btree('Statement', [['respondsToId', 'ASC'], ...UNDATED_LAST]),
+  Statement_speakerId_live_idx: btree('Statement', [['speakerId', 'ASC']], '("retractedAt" IS NULL)'),
   StatementRevision_saidOn_undated_last_idx: btree('StatementRevision', UNDATED_LAST),
   ActorRevision_open_key: openVersion('ActorRevision'),
   AffiliationRevision_open_key: openVersion('AffiliationRevision'),
