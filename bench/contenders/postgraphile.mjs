@@ -23,12 +23,12 @@ const StatementOrders = addPgTableOrderBy({ schemaName: 'public', tableName: 'St
   ...orderByAscDesc('SAID_ON_UNDATED_FIRST', 'saidOn', { nulls: 'first' }),
 }));
 
-// Actors are listed by name, which Amber only offers as an order when the column is indexed.
-const ActorOrders = addPgTableOrderBy({ schemaName: 'public', tableName: 'Actor' }, () => orderByAscDesc('NAME', 'name'));
+// Actors are listed by name (NAME_ASC): Amber offers that order because "Actor_name_id_idx" indexes the
+// column (migration 20261130100000). Before that index, this file added the order itself.
 
 const preset = {
   extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, PostGraphileConnectionFilterPreset],
-  plugins: [StatementOrders, ActorOrders],
+  plugins: [StatementOrders],
   pgServices: [makePgService({ pool, schemas: ['public'] })],
   schema: { connectionFilterRelations: true, connectionFilterAllowNullInput: false },
   grafserv: { graphqlPath: '/graphql', watch: false, graphiql: false, maxRequestLength: 1_000_000 },
