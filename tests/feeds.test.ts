@@ -2,7 +2,10 @@ import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../src/bundle/seed.js';
 import { actorSearchText } from '../src/domain/actors.js';
-import type { App } from '../src/server.js';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { memoryStore } from '../src/http/rate-limit.js';
+import { createLogger } from '../src/logger.js';
+import { type App, createApp } from '../src/server.js';
 import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 import { createTestApp, query } from './support/graphql.js';
@@ -224,5 +227,37 @@ describe(`Atom feeds with PUBLIC_READS=false on ${databaseLabel()}`, () => {
     expect(allowed.headers.get('cache-control')).toBe('private, no-cache');
     expect(allowed.headers.get('vary')).toContain('Authorization');
     parseXml(await allowed.text());
+  });
+
+  it('looks the token up once per request, though both the read check and the rate limit need it', async () => {
+    let lookups = 0;
+    const counting = test.db.prisma.$extends({
+      query: {
+        apiToken: {
+          findUnique({ args, query }) {
+            lookups += 1;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    const store = memoryStore({ costPerMinute: 1000 }, () => 0);
+    const limited = createApp({
+      prisma: counting,
+      logger: createLogger('silent'),
+      graphiql: false,
+      publicReads: false,
+      checkDatabase: async () => {},
+      hardening: { rateLimit: { store, costPerMinute: 1000, trustedProxies: 0 }, metrics: false },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => limited.fetch('http://facts.test/feeds/claims.atom', { headers: { authorization: `Bearer ${tokens.read}` } })),
+    );
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(lookups).toBe(5);
+    // A made-up token is refused after one lookup as well.
+    const other = await limited.fetch('http://facts.test/feeds/claims.atom', { headers: { authorization: 'Bearer not-a-token' } });
+    expect(other.status).toBe(401);
+    expect(lookups).toBe(6);
   });
 });

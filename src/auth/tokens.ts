@@ -47,3 +47,16 @@ export async function authenticate(prisma: PrismaClient, header: string | null):
   }
   return { ok: true, principal: { name: found.name, scopes: new Set(found.scopes.flatMap((scope) => IMPLIED[scope])) } };
 }
+
+const byRequest = new WeakMap<Request, Promise<Authentication>>();
+
+/**
+ * `authenticate` for an HTTP request, looked up once however many checks ask: a feed or reconciliation
+ * request with private reads checks its token for the `read` scope, then its rate limit finds the token's
+ * bucket by it, and each used to look the token up on its own.
+ */
+export function authenticateRequest(prisma: PrismaClient, request: Request): Promise<Authentication> {
+  let found = byRequest.get(request);
+  if (!found) byRequest.set(request, (found = authenticate(prisma, request.headers.get('authorization'))));
+  return found;
+}

@@ -1,4 +1,4 @@
-import { authenticate } from '../auth/tokens.js';
+import { authenticateRequest } from '../auth/tokens.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { RequestError } from '../reconcile/errors.js';
 import { clientKey, type RateLimitStore } from './rate-limit.js';
@@ -30,7 +30,7 @@ export async function spendOnEndpoint(
   if (!limit) return;
   const spent = Math.max(1, Math.ceil(cost));
   const principal = async () => {
-    const result = await authenticate(prisma, request.headers.get('authorization'));
+    const result = await authenticateRequest(prisma, request);
     return result.ok ? result.principal : null;
   };
   const client = await clientKey(request.headers, (serverContext as NodeServerContext | undefined)?.req?.socket?.remoteAddress, principal, limit.trustedProxies);

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { authenticate } from '../auth/tokens.js';
+import { authenticateRequest } from '../auth/tokens.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { entityLocation, extend, parseExtendQuery, previewHtml, proposeProperties } from '../reconcile/entities.js';
@@ -56,7 +56,7 @@ export function openCors(response: Response) {
 /** With private reads, a token with the `read` scope: 401 without one (or with a bad one), 403 without the scope. */
 export async function checkReadAccess(prisma: PrismaClient, publicReads: boolean, request: Request): Promise<void> {
   if (publicReads) return;
-  const result = await authenticate(prisma, request.headers.get('authorization'));
+  const result = await authenticateRequest(prisma, request);
   if (!result.ok) throw new RequestError(401, 'UNAUTHENTICATED', result.reason);
   if (!result.principal) throw new RequestError(401, 'UNAUTHENTICATED', 'This needs a token with the "read" scope: send "Authorization: Bearer <token>"');
   if (!result.principal.scopes.has('read')) throw new RequestError(403, 'FORBIDDEN', `The token "${result.principal.name}" does not have the "read" scope`);
