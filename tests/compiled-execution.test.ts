@@ -63,6 +63,15 @@ const NESTED = `query Nested($withStances: Boolean!, $skipSource: Boolean!, $fir
 }
 fragment ActorBits on Actor { id slug name aliases wikidataUrl }`;
 
+/** The answer of a query compiled execution must take: the same as graphql-js's, without errors, one direct send. */
+async function sameDirect<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const { answer, reference, direct } = await both(query, variables);
+  expect(answer.errors, query).toBeUndefined();
+  expect(JSON.stringify(answer), query).toBe(JSON.stringify(reference));
+  expect(direct, query).toBe(1);
+  return answer.data as T;
+}
+
 describe(`compiled execution (${databaseLabel()})`, () => {
   it('answers a nested read without graphql-js, one SQL statement per root field, as graphql-js answers it', async () => {
     for (const variables of [
@@ -146,6 +155,16 @@ describe(`compiled execution (${databaseLabel()})`, () => {
     const after = compiledExecutionStats();
     expect(after.direct).toBe(before.direct);
     expect(after.reasons['not a query']).toBe((before.reasons['not a query'] ?? 0) + 1);
+  });
+
+  it('answers Source.text and textSha256 from SQL: the kept text and its hash, null for a source that keeps none', async () => {
+    await test.db.prisma.source.create({ data: { slug: 'untexted', title: 'A source without its text' } });
+    const data = await sameDirect<{ sources: { edges: { node: { slug: string; text: string | null; textSha256: string | null } }[] } }>(
+      '{ sources(first: 5) { edges { node { slug text textSha256 } } } }',
+    );
+    const nodes = data.sources.edges.map((edge) => edge.node);
+    expect(nodes.find((node) => node.slug === 'untexted')).toEqual({ slug: 'untexted', text: null, textSha256: null });
+    expect(nodes.some((node) => typeof node.text === 'string' && /^[0-9a-f]{64}$/.test(node.textSha256 ?? ''))).toBe(true);
   });
 
   it('answers many clients at once as graphql-js answers each alone', async () => {
