@@ -271,6 +271,16 @@ export class Planner {
           finish: eachOf(inner.finish),
         };
       }
+      case 'elements': {
+        const element = this.alias('x');
+        const inner = this.object(null, typeName, element, nodes);
+        const arrays = declaration.arrays.map((name) => col(row, name)).join(', ');
+        const names = [...declaration.names.map((name) => `"${name}"`), 'o'].join(', ');
+        return {
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM unnest(${arrays}) WITH ORDINALITY ${element}(${names}))`,
+          finish: eachOf(inner.finish),
+        };
+      }
       case 'connection':
         return this.connection(declaration.spec, typeName, nodes, this.args(field, first), row);
     }

@@ -84,7 +84,8 @@ export type ReadSql =
   | { kind: 'list'; model: Model; args?: readonly string[]; where: (parent: string, child: string, args: Args, params: Params) => string; order: (child: string) => string }
   | { kind: 'embedded'; when: (row: string) => string }
   | { kind: 'connection'; spec: ConnectionSpec }
-  | { kind: 'thread' };
+  | { kind: 'thread' }
+  | { kind: 'elements'; arrays: readonly string[]; names: readonly string[] };
 
 /** A column, read as is. */
 export const column = (name: string, type: ColumnType = 'text'): ReadSql => ({ kind: 'value', sql: (row) => serialized(row, name, type) });
@@ -113,7 +114,17 @@ export const connection = (spec: ConnectionSpec): ReadSql => ({ kind: 'connectio
 /** A statement's thread, from its materialized path `threadIds`, root first. */
 export const thread = (): ReadSql => ({ kind: 'thread' });
 
-export const read = { column, computed, one, list, embedded, connection, thread };
+/**
+ * One object per position of the row's array columns `arrays`, in their order (unnest: a shorter array reads
+ * as null beyond its end). The objects' fields read each array's element under the name at the same place in
+ * `names` (`element(name)`).
+ */
+export const elements = (arrays: readonly string[], names: readonly string[]): ReadSql => ({ kind: 'elements', arrays, names });
+
+/** A field of an object of `elements`: the element of the array named `name`. */
+export const element = (name: string): ReadSql => ({ kind: 'value', sql: (element) => col(element, name) });
+
+export const read = { column, computed, one, list, embedded, connection, thread, elements, element };
 
 // ---- Orders and filters shared by several fields.
 
