@@ -65,14 +65,15 @@ export class Planner {
   readonly steps: Step[] = [];
   readonly live: Replay;
   /**
-   * `Type.field` of every selected field without a declaration (its resolver runs on the row): what an as-of
-   * read must refuse. It depends only on the selection, which a reused plan shares, so it is kept with the plan.
+   * `Type.field` of every selected field that reads the database as it is now: one without a declaration (its
+   * resolver runs on the row) or declared over a table without revisions. What an as-of read must refuse.
+   * It depends only on the selection, which a reused plan shares, so it is kept with the plan.
    */
-  readonly undeclared: string[] = [];
+  readonly current: string[] = [];
   /**
    * Whether some object of the plan leaves a field to its resolver (no declaration, or arguments the SQL does
    * not read): the compiled execution (execute.ts) then leaves the operation to graphql-js before any SQL is sent.
-   * Like `undeclared`, it depends only on what a reused plan shares.
+   * Like `current`, it depends only on what a reused plan shares.
    */
   resolvers = false;
   private aliases = 0;
@@ -198,7 +199,7 @@ export class Planner {
       if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
       else {
         const declaration = field.extensions?.sql as ReadSql | undefined;
-        if (!declaration) this.undeclared.push(`${typeName}.${name}`);
+        if (!declaration || declaration.unversioned) this.current.push(`${typeName}.${name}`);
         planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
       }
       if (!planned) {
@@ -274,10 +275,8 @@ export class Planner {
       case 'elements': {
         const element = this.alias('x');
         const inner = this.object(null, typeName, element, nodes);
-        const arrays = declaration.arrays.map((name) => col(row, name)).join(', ');
-        const names = [...declaration.names.map((name) => `"${name}"`), 'o'].join(', ');
         return {
-          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM unnest(${arrays}) WITH ORDINALITY ${element}(${names}))`,
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM ${declaration.from(row, element)})`,
           finish: eachOf(inner.finish),
         };
       }

@@ -66,6 +66,9 @@ export const claimStances = read.list(
   ['position', 'includeRetracted'],
 );
 
+/** A claim's topics, each label with the slug stored at the same place in `topicSlugs`. */
+export const topicList = read.elements((claim, topic) => `unnest(${col(claim, 'topics')}, ${col(claim, 'topicSlugs')}) WITH ORDINALITY ${topic}("label", "slug", o)`);
+
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
 export const retraction = read.embedded((row) => `${col(row, 'retractedAt')} IS NOT NULL`);

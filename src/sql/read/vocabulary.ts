@@ -7,9 +7,9 @@
  * from a request; every value from a request is a bound parameter (`$n`), through `Params.add`.
  */
 
-export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review' | 'AuditEntry' | 'ClaimStatusChange';
+export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review' | 'RatingScale' | 'AuditEntry' | 'ClaimStatusChange';
 
-export type ColumnType = 'text' | 'uuid' | 'int' | 'bool' | 'enum' | 'array' | 'date' | 'timestamp' | 'json';
+export type ColumnType = 'text' | 'uuid' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'date' | 'timestamp' | 'json';
 
 /** Every scalar column of each model, under Prisma's field name: what a fallback resolver may read from its parent. */
 export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
@@ -24,8 +24,12 @@ export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
   Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'array', topicSlugs: 'array', status: 'enum', sourceId: 'uuid', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Stance: { id: 'uuid', statementId: 'uuid', claimId: 'uuid', position: 'enum', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Review: {
-    id: 'uuid', claimId: 'uuid', reviewerId: 'uuid', scaleId: 'uuid', ratingLabel: 'text', ratingValue: 'int', normalizedRating: 'int', explanation: 'text', url: 'text',
+    id: 'uuid', claimId: 'uuid', reviewerId: 'uuid', scaleId: 'uuid', ratingLabel: 'text', ratingValue: 'float', normalizedRating: 'float', explanation: 'text', url: 'text',
     publishedOn: 'date', language: 'text', createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  RatingScale: {
+    id: 'uuid', slug: 'text', name: 'text', description: 'text', labels: 'array', values: 'array', worstRating: 'float', bestRating: 'float', builtIn: 'bool',
+    createdAt: 'timestamp', updatedAt: 'timestamp',
   },
   AuditEntry: { id: 'uuid', at: 'timestamp', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'json', after: 'json', reason: 'text', related: 'array' },
   ClaimStatusChange: { id: 'uuid', claimId: 'uuid', at: 'timestamp', from: 'enum', to: 'enum', action: 'text', writer: 'text', statementId: 'uuid' },
@@ -78,14 +82,18 @@ export interface ConnectionSpec {
   edgeFields?: Record<string, (edge: string) => string>;
 }
 
-export type ReadSql =
+export type ReadSql = (
   | { kind: 'value'; sql: (row: string) => string }
   | { kind: 'one'; model: Model; fk: string }
   | { kind: 'list'; model: Model; args?: readonly string[]; where: (parent: string, child: string, args: Args, params: Params) => string; order: (child: string) => string }
   | { kind: 'embedded'; when: (row: string) => string }
   | { kind: 'connection'; spec: ConnectionSpec }
   | { kind: 'thread' }
-  | { kind: 'elements'; arrays: readonly string[]; names: readonly string[] };
+  | { kind: 'elements'; from: (row: string, element: string) => string }
+) & {
+  /** Reads a table without revisions (Review): an `asOf` read, which could only read it as it is now, refuses the field. */
+  unversioned?: true;
+};
 
 /** A column, read as is. */
 export const column = (name: string, type: ColumnType = 'text'): ReadSql => ({ kind: 'value', sql: (row) => serialized(row, name, type) });
@@ -115,16 +123,18 @@ export const connection = (spec: ConnectionSpec): ReadSql => ({ kind: 'connectio
 export const thread = (): ReadSql => ({ kind: 'thread' });
 
 /**
- * One object per position of the row's array columns `arrays`, in their order (unnest: a shorter array reads
- * as null beyond its end). The objects' fields read each array's element under the name at the same place in
- * `names` (`element(name)`).
+ * One object per row of `from`, a FROM item over the row's array columns (unnest … WITH ORDINALITY) aliased
+ * `element` with its ordinality as column `o`, in that order. The objects' fields read its columns (`element`).
  */
-export const elements = (arrays: readonly string[], names: readonly string[]): ReadSql => ({ kind: 'elements', arrays, names });
+export const elements = (from: (row: string, element: string) => string): ReadSql => ({ kind: 'elements', from });
 
-/** A field of an object of `elements`: the element of the array named `name`. */
+/** A field of an object of `elements`: the column `name` of its element. */
 export const element = (name: string): ReadSql => ({ kind: 'value', sql: (element) => col(element, name) });
 
-export const read = { column, computed, one, list, embedded, connection, thread, elements, element };
+/** The same declaration, over a table without revisions (see `unversioned`). */
+export const unversioned = (declaration: ReadSql): ReadSql => ({ ...declaration, unversioned: true });
+
+export const read = { column, computed, one, list, embedded, connection, thread, elements, element, unversioned };
 
 // ---- Orders and filters shared by several fields.
 
