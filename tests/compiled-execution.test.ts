@@ -3,6 +3,7 @@ import { seed } from '../src/bundle/seed.js';
 import type { App } from '../src/server.js';
 import { compiledExecutionStats, configureCompiledExecution } from '../src/sql/read/execute.js';
 import { compiledReadStatement } from '../src/sql/read/statement-names.js';
+import { createTokens, executeAs } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 import { createTestApp, execute, type Result } from './support/graphql.js';
 
@@ -180,6 +181,47 @@ describe(`compiled execution (${databaseLabel()})`, () => {
     expect(data.claim.topicList.map((topic) => topic.label)).toEqual(claim.topics);
     expect(data.claim.topicList.map((topic) => topic.slug)).toEqual(claim.topicSlugs);
     expect(data.none.topicList).toEqual([]);
+  });
+
+  it('answers Claim.reviews and every field of Review and RatingScale from SQL, nulls and rounding included; refuses them as of a past instant', async () => {
+    const tokens = await createTokens(test);
+    const write = async (query: string, variables: Record<string, unknown>) => {
+      const result = await executeAs(app, tokens.write, query, variables);
+      expect(result.errors, query).toBeUndefined();
+      expect(JSON.stringify(result.data)).toContain('Success');
+    };
+    const [reviewed, unreviewed] = await test.db.prisma.claim.findMany({ orderBy: { id: 'asc' }, take: 2 });
+    for (const slug of ['checker-one', 'checker-two']) {
+      await write('mutation ($i: CreateActorInput!) { createActor(input: $i) { __typename } }', { i: { slug, name: slug, kind: 'ORGANIZATION' } });
+    }
+    // Values whose normalized form lands on halves at the 9th decimal: Math.round takes them up, PostgreSQL's round() to even.
+    await write('mutation ($i: CreateRatingScaleInput!) { createRatingScale(input: $i) { __typename } }', {
+      i: { slug: 'halves', name: 'Halves', labels: ['A', 'B', 'C', 'D', 'E'], values: [0, 0.5, 1.5, 2.5, 2e9] },
+    });
+    const REVIEW = 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { __typename } }';
+    await write(REVIEW, { i: { claim: reviewed?.slug, reviewer: 'checker-one', scale: 'halves', rating: 'b', explanation: 'Close.', url: 'https://example.org/r', publishedOn: '2024-11-02', language: 'en' } });
+    await write(REVIEW, { i: { claim: reviewed?.slug, reviewer: 'checker-two', scale: 'politifact', rating: 'Half True' } });
+
+    const FIELDS = `__typename id rating ratingValue normalizedRating explanation url publishedOn language createdAt updatedAt claim { slug } reviewer { slug kind }
+      scale { __typename slug name description labels worstRating bestRating builtIn steps { __typename label value normalized } }`;
+    type Review = { id: string; explanation: string | null; language: string | null; scale: { steps: { normalized: number }[] } };
+    const data = await sameDirect<{ reviewed: { reviews: Review[] }; unreviewed: { reviews: Review[] } }>(
+      `query ($a: String!, $b: String!) { reviewed: claim(slug: $a) { reviews { ${FIELDS} } } unreviewed: claim(slug: $b) { reviews { id } } }`,
+      { a: reviewed?.slug, b: unreviewed?.slug },
+    );
+    const [first, second] = data.reviewed.reviews;
+    expect(data.reviewed.reviews).toHaveLength(2);
+    expect(data.unreviewed.reviews).toEqual([]);
+    expect(first?.scale.steps.map((step) => step.normalized)).toEqual([-1, -0.999999999, -0.999999998, -0.999999997, 1]);
+    expect([second?.explanation, second?.language]).toEqual([null, null]);
+
+    // A review by its ID, and the claim it rules on through it.
+    await sameDirect(`{ node(id: "${first?.id}") { __typename ... on Review { rating claim { slug topicList { slug } } scale { steps { label } } } } }`);
+
+    // Reviews keep no revisions: as of a past instant they are refused, with or without compiled execution.
+    const asOf = await both(`{ claim(slug: "${reviewed?.slug}", asOf: "${new Date().toISOString()}") { slug reviews { rating } } }`);
+    expect(asOf.answer.errors?.[0]?.message).toContain('Claim.reviews cannot be read as of a past instant');
+    expect(JSON.stringify(asOf.answer)).toBe(JSON.stringify(asOf.reference));
   });
 
   it('answers many clients at once as graphql-js answers each alone', async () => {

@@ -69,6 +69,24 @@ export const claimStances = read.list(
 /** A claim's topics, each label with the slug stored at the same place in `topicSlugs`. */
 export const topicList = read.elements((claim, topic) => `unnest(${col(claim, 'topics')}, ${col(claim, 'topicSlugs')}) WITH ORDINALITY ${topic}("label", "slug", o)`);
 
+/** A claim's reviews, in the order they were recorded. Reviews keep no revisions: an as-of read refuses them. */
+export const claimReviews = read.unversioned(read.list('Review', (parent, review) => `${col(review, 'claimId')} = ${col(parent, 'id')}`, (review) => col(review, 'id')));
+
+/**
+ * A scale's steps: each label with its value (0 past the end of `values`) and the value mapped onto [-1, 1]
+ * rounded to 9 decimals, by the same float8 operations as normalizeRating (domain/ratings.ts) and rounding
+ * halves up as Math.round does (PostgreSQL's round() rounds them to even).
+ */
+export const ratingScaleSteps = read.elements((scale, step) => {
+  const value = `coalesce(l."value", 0::float8)`;
+  const scaled = `((-1::float8 + (2::float8 * (${value} - ${col(scale, 'worstRating')})) / (${col(scale, 'bestRating')} - ${col(scale, 'worstRating')})) * 1e9::float8)`;
+  const rounded = `(CASE WHEN ${scaled} - floor(${scaled}) >= 0.5::float8 THEN ceil(${scaled}) ELSE floor(${scaled}) END)`;
+  return (
+    `(SELECT l."label", ${value} AS "value", ${rounded} / 1e9::float8 AS "normalized", l.o ` +
+    `FROM unnest(${col(scale, 'labels')}, ${col(scale, 'values')}) WITH ORDINALITY l("label", "value", o) WHERE l.o <= cardinality(${col(scale, 'labels')})) ${step}`
+  );
+});
+
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
 export const retraction = read.embedded((row) => `${col(row, 'retractedAt')} IS NOT NULL`);

@@ -32,7 +32,6 @@ interface Lookup {
   value: string;
 }
 
-/** Review is read as a row whose fields run their own resolvers (none is declared): so a Review ID in `nodes` no longer sends the whole list to the resolvers. */
 const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'Review']);
 
 /** The id a global ID names, if it is one of `model`'s (anything else names no row). */
