@@ -183,6 +183,32 @@ describe(`compiled execution (${databaseLabel()})`, () => {
     expect(data.none.topicList).toEqual([]);
   });
 
+  it('answers Statement.quote from SQL: offsets in UTF-16 code units past characters outside the BMP, null without offsets', async () => {
+    const text = 'Plain start. 😀 Then “𝒜 quoted 😀 words” and é the end.';
+    const quoted = '“𝒜 quoted 😀 words”';
+    const start = text.indexOf(quoted);
+    const source = await test.db.prisma.source.create({ data: { slug: 'astral', title: 'Outside the BMP', text } });
+    const [withQuote, without, plain] = await test.db.prisma.statement.findMany({ where: { retractedAt: null }, orderBy: { seq: 'asc' }, take: 3 });
+    await test.db.prisma.statement.update({ where: { id: withQuote?.id }, data: { sourceId: source.id, quoteStart: start, quoteEnd: start + quoted.length } });
+    await test.db.prisma.statement.update({ where: { id: without?.id }, data: { quoteStart: null, quoteEnd: null } });
+    await test.db.prisma.statement.update({ where: { id: plain?.id }, data: { sourceId: source.id, quoteStart: 0, quoteEnd: 'Plain start.'.length } });
+    type Quote = { start: number; end: number; text: string } | null;
+    const data = await sameDirect<Record<'a' | 'b' | 'c', { quote: Quote }>>(
+      `query ($a: String!, $b: String!, $c: String!) {
+        a: statement(slug: $a) { quote { __typename start end text } }
+        b: statement(slug: $b) { quote { text } }
+        c: statement(slug: $c) { quote { end text start } }
+      }`,
+      { a: withQuote?.slug, b: without?.slug, c: plain?.slug },
+    );
+    expect(data.a.quote).toEqual({ __typename: 'Quote', start, end: start + quoted.length, text: quoted });
+    expect(data.b.quote).toBeNull();
+    expect(data.c.quote).toEqual({ end: 12, text: 'Plain start.', start: 0 });
+    // Every quote of the seed too (offsets into a text of its own), on a list.
+    const list = await sameDirect<{ statements: { edges: { node: { quote: Quote } }[] } }>('{ statements(first: 100, includeRetracted: true) { edges { node { slug quote { start end text } } } } }');
+    expect(list.statements.edges.filter((edge) => edge.node.quote?.text).length).toBeGreaterThan(3);
+  });
+
   it('answers Claim.reviews and every field of Review and RatingScale from SQL, nulls and rounding included; refuses them as of a past instant', async () => {
     const tokens = await createTokens(test);
     const write = async (query: string, variables: Record<string, unknown>) => {

@@ -87,6 +87,27 @@ export const ratingScaleSteps = read.elements((scale, step) => {
   );
 });
 
+/** A statement's quote, when both offsets are known. */
+export const quote = read.embedded((statement) => `${col(statement, 'quoteStart')} IS NOT NULL AND ${col(statement, 'quoteEnd')} IS NOT NULL`);
+
+/**
+ * The source's text between the statement's quote offsets, which count UTF-16 code units as JavaScript does
+ * (`text.slice(start, end)`, '' without a text). PostgreSQL counts characters: the two differ only after a
+ * character outside the BMP (two code units, one character), so a text with one is sliced character by
+ * character, each counted as JavaScript counts it. The write path keeps the offsets within the text and never
+ * between the two halves of a pair (domain/quotes.ts).
+ */
+export const quoteText = read.computed((statement) => {
+  const start = col(statement, 'quoteStart');
+  const end = col(statement, 'quoteEnd');
+  const units = `sum(CASE WHEN ascii(qc.ch) > 65535 THEN 2 ELSE 1 END) OVER (ORDER BY qc.i)`;
+  const bySlice =
+    `(SELECT string_agg(qu.ch, '' ORDER BY qu.i) FROM (SELECT qc.ch, qc.i, ${units} AS upto FROM unnest(string_to_array(qs."text", NULL)) WITH ORDINALITY qc(ch, i)) qu ` +
+    `WHERE qu.upto > ${start} AND qu.upto <= ${end})`;
+  const sliced = `CASE WHEN qs."text" !~ '[\\U00010000-\\U0010FFFF]' THEN substr(qs."text", ${start} + 1, greatest(${end} - ${start}, 0)) ELSE ${bySlice} END`;
+  return `coalesce((SELECT ${sliced} FROM "Source" qs WHERE qs.id = ${col(statement, 'sourceId')}), '')`;
+});
+
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
 export const retraction = read.embedded((row) => `${col(row, 'retractedAt')} IS NOT NULL`);
