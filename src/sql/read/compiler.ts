@@ -235,7 +235,7 @@ export class Planner {
   private field(declaration: ReadSql, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], row: string): Planned | undefined {
     const typeName = getNamedType(field.type).name;
     const first = nodes[0] as FieldNode;
-    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && field.args.length > 0) {
+    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && declaration.kind !== 'elements' && field.args.length > 0) {
       const args = this.args(field, first);
       if (!this.fact((replay) => knownArgs(args(replay), []))) return undefined;
     }
@@ -274,9 +274,13 @@ export class Planner {
       }
       case 'elements': {
         const element = this.alias('x');
+        const args = this.args(field, first);
+        if (!this.fact((replay) => knownArgs(args(replay), declaration.args ?? []))) return undefined;
+        const from = this.declared((replay) => declaration.from(row, element, args(replay), replay.params));
+        if (from === undefined) return undefined;
         const inner = this.object(null, typeName, element, nodes);
         return {
-          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM ${declaration.from(row, element)})`,
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM ${from})`,
           finish: eachOf(inner.finish),
         };
       }

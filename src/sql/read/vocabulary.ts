@@ -89,7 +89,7 @@ export type ReadSql = (
   | { kind: 'embedded'; when: (row: string) => string }
   | { kind: 'connection'; spec: ConnectionSpec }
   | { kind: 'thread' }
-  | { kind: 'elements'; from: (row: string, element: string) => string }
+  | { kind: 'elements'; args?: readonly string[]; from: (row: string, element: string, args: Args, params: Params) => string | undefined }
 ) & {
   /** Reads a table without revisions (Review): an `asOf` read, which could only read it as it is now, refuses the field. */
   unversioned?: true;
@@ -123,10 +123,12 @@ export const connection = (spec: ConnectionSpec): ReadSql => ({ kind: 'connectio
 export const thread = (): ReadSql => ({ kind: 'thread' });
 
 /**
- * One object per row of `from`, a FROM item over the row's array columns (unnest … WITH ORDINALITY) aliased
- * `element` with its ordinality as column `o`, in that order. The objects' fields read its columns (`element`).
+ * One object per row of `from`, a FROM item over the row (unnest … WITH ORDINALITY of its arrays, or a
+ * subquery) aliased `element` with its order as column `o`, in that order. The objects' fields read its
+ * columns (`element`). `from` reads the arguments named in `args` and returns undefined when they are
+ * invalid (the field's resolver then reports them).
  */
-export const elements = (from: (row: string, element: string) => string): ReadSql => ({ kind: 'elements', from });
+export const elements = (from: Extract<ReadSql, { kind: 'elements' }>['from'], args: readonly string[] = []): ReadSql => ({ kind: 'elements', from, args });
 
 /** A field of an object of `elements`: the column `name` of its element. */
 export const element = (name: string): ReadSql => ({ kind: 'value', sql: (element) => col(element, name) });
