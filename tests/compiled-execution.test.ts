@@ -116,14 +116,14 @@ describe(`compiled execution (${databaseLabel()})`, () => {
   });
 
   it('leaves a field that needs its own resolver to graphql-js, without sending its SQL twice', async () => {
-    const query = '{ claims(first: 2) { edges { node { slug similar(first: 2) { score claim { slug } } } } } }';
+    const query = '{ actors(first: 2) { edges { node { slug positions(claim: "nk-troops-kursk-8000", first: 2) { totalCount edges { node { position } } } } } } }';
     const first = await both(query);
     expect(first.answer.errors).toBeUndefined();
     expect(JSON.stringify(first.answer)).toBe(JSON.stringify(first.reference));
     expect(first.direct).toBe(0);
     expect(first.graphqlJs).toBe(1);
     // The plan says a field needs its resolver before the statement is sent: it goes out once, for graphql-js
-    // (the resolver of `similar` sends its own queries besides).
+    // (the resolver of `positions` sends its own queries besides).
     const compiledReads = (sql: string[]) => sql.filter((text) => text === compiledReadStatement(text.slice('SELECT ('.length, -')::text AS j'.length)));
     expect(compiledReads(first.sql)).toHaveLength(1);
     const again = await both(query);
@@ -181,6 +181,37 @@ describe(`compiled execution (${databaseLabel()})`, () => {
     expect(data.claim.topicList.map((topic) => topic.label)).toEqual(claim.topics);
     expect(data.claim.topicList.map((topic) => topic.slug)).toEqual(claim.topicSlugs);
     expect(data.none.topicList).toEqual([]);
+  });
+
+  it('answers Claim.similar from SQL as its resolver scores it; leaves an invalid `first` to the resolver and refuses it as of a past instant', async () => {
+    const query = 'query ($first: Int) { claims(first: 100) { edges { node { slug similar(first: $first) { __typename score claim { slug text } } } } } }';
+    type Claims = { claims: { edges: { node: { slug: string; similar: { score: number; claim: { slug: string } }[] } }[] } };
+    for (const first of [1, 3, 50]) {
+      const data = await sameDirect<Claims>(query, { first });
+      const similar = data.claims.edges.flatMap((edge) => edge.node.similar);
+      expect(similar.length).toBeGreaterThan(0);
+      expect(data.claims.edges.every((edge) => edge.node.similar.length <= first && edge.node.similar.every((scored) => scored.claim.slug !== edge.node.slug))).toBe(true);
+    }
+    // Default `first`, and two aliases with different `first` on one claim.
+    await sameDirect('{ claim(slug: "nk-troops-kursk-8000") { similar { score claim { slug } } two: similar(first: 2) { score } } }');
+    // Equal scores: by record order.
+    for (const slug of ['tie-a', 'tie-b', 'tie-c', 'tie-d']) await test.db.prisma.claim.create({ data: { slug, text: 'The same words about the Varna dam, four times over.' } });
+    const ties = await sameDirect<{ claim: { similar: { score: number; claim: { slug: string } }[] } }>('{ claim(slug: "tie-c") { similar(first: 2) { score claim { slug } } } }');
+    expect(ties.claim.similar).toEqual([{ score: 1, claim: { slug: 'tie-a' } }, { score: 1, claim: { slug: 'tie-b' } }]);
+    // Text outside ASCII: trigrams follow the database's locale, the same for the SQL and the resolver.
+    for (const [slug, text] of [['cyrillic-a', 'Язовир „Варна“ е пълен до ръба.'], ['cyrillic-b', 'Язовир „Варна“ е пълен.'], ['accented', 'Le barrage de Varna est plein à ras bord.']] as const) {
+      await test.db.prisma.claim.create({ data: { slug, text } });
+    }
+    await sameDirect('{ a: claim(slug: "cyrillic-a") { similar { score claim { slug } } } b: claim(slug: "accented") { similar { score claim { slug } } } }');
+    for (const first of [0, 51]) {
+      const { answer, reference, direct } = await both(query, { first });
+      expect(answer.errors?.length ?? 0).toBeGreaterThan(0);
+      expect(JSON.stringify(answer)).toBe(JSON.stringify(reference));
+      expect(direct).toBe(0);
+    }
+    const asOf = await both(`{ claim(slug: "nk-troops-kursk-8000", asOf: "${new Date().toISOString()}") { similar { score } } }`);
+    expect(asOf.answer.errors?.[0]?.message).toContain('Claim.similar cannot be read as of a past instant');
+    expect(JSON.stringify(asOf.answer)).toBe(JSON.stringify(asOf.reference));
   });
 
   it('answers Statement.quote from SQL: offsets in UTF-16 code units past characters outside the BMP, null without offsets', async () => {

@@ -1,5 +1,6 @@
 import { formatIsoDate } from '../../domain/dates.js';
 import { topicSlug } from '../../domain/topics.js';
+import { SIMILARITY_THRESHOLD } from '../similarity/claims.js';
 import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, type OrderKey, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
 /**
@@ -107,6 +108,30 @@ export const quoteText = read.computed((statement) => {
   const sliced = `CASE WHEN qs."text" !~ '[\\U00010000-\\U0010FFFF]' THEN substr(qs."text", ${start} + 1, greatest(${end} - ${start}, 0)) ELSE ${bySlice} END`;
   return `coalesce((SELECT ${sliced} FROM "Source" qs WHERE qs.id = ${col(statement, 'sourceId')}), '')`;
 });
+
+/**
+ * Other claims worded like the claim, as `similarClaimRows` (sql/similarity/claims.ts) finds them for its
+ * resolver: trigram similarity at least the threshold, rounded to 3 decimals, best first, ties by id, at most
+ * `first` (an integer from 1 to `max`, else the resolver reports it). The claims are read as they are now:
+ * an as-of read refuses the field.
+ */
+export const claimSimilar = (max: number) =>
+  read.unversioned(
+    read.elements(
+      (claim, scored, args, params) => {
+        const first = args.first;
+        if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > max) return undefined;
+        const text = col(claim, 'text');
+        const score = `round(similarity(sc.text, ${text})::numeric, 3)::float8`;
+        return (
+          `(SELECT sc.id, ${score} AS score, row_number() OVER (ORDER BY ${score} DESC, sc.id ASC) AS o FROM "Claim" sc ` +
+          `WHERE sc.text % ${text} AND similarity(sc.text, ${text}) >= ${SIMILARITY_THRESHOLD}::float4 AND sc.id IS DISTINCT FROM ${col(claim, 'id')} ` +
+          `ORDER BY score DESC, sc.id ASC LIMIT ${params.add(first, 'int')}) ${scored}`
+        );
+      },
+      ['first'],
+    ),
+  );
 
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
