@@ -199,7 +199,7 @@ export class Planner {
       if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
       else {
         const declaration = field.extensions?.sql as ReadSql | undefined;
-        if (!declaration || declaration.unversioned) this.current.push(`${typeName}.${name}`);
+        if (!declaration || declaration.currentOnly) this.current.push(`${typeName}.${name}`);
         planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
       }
       if (!planned) {
@@ -302,6 +302,9 @@ export class Planner {
     // What paging decides about the SQL and pageInfo; the size and the cursor's row are parameters.
     const shape = this.fact((replay) => pagingShape(paging(replay)), sameJson);
     if (!shape) return undefined;
+    // Arguments the filter rejects, before any parameter is added: one added and left unused breaks the statement.
+    const filter = spec.filter;
+    if (filter && !this.fact((replay) => filter('e', 'n', args(replay), new Params()) !== undefined)) return undefined;
     const { backward, hasCursor, after, before, last } = shape;
     const connectionType = this.objectType(typeName);
     const fields = this.collect(

@@ -71,7 +71,7 @@ export const claimStances = read.list(
 export const topicList = read.elements((claim, topic) => `unnest(${col(claim, 'topics')}, ${col(claim, 'topicSlugs')}) WITH ORDINALITY ${topic}("label", "slug", o)`);
 
 /** A claim's reviews, in the order they were recorded. Reviews keep no revisions: an as-of read refuses them. */
-export const claimReviews = read.unversioned(read.list('Review', (parent, review) => `${col(review, 'claimId')} = ${col(parent, 'id')}`, (review) => col(review, 'id')));
+export const claimReviews = read.currentOnly(read.list('Review', (parent, review) => `${col(review, 'claimId')} = ${col(parent, 'id')}`, (review) => col(review, 'id')));
 
 /**
  * A scale's steps: each label with its value (0 past the end of `values`) and the value mapped onto [-1, 1]
@@ -116,7 +116,7 @@ export const quoteText = read.computed((statement) => {
  * an as-of read refuses the field.
  */
 export const claimSimilar = (max: number) =>
-  read.unversioned(
+  read.currentOnly(
     read.elements(
       (claim, scored, args, params) => {
         const first = args.first;

@@ -91,8 +91,11 @@ export type ReadSql = (
   | { kind: 'thread' }
   | { kind: 'elements'; args?: readonly string[]; from: (row: string, element: string, args: Args, params: Params) => string | undefined }
 ) & {
-  /** Reads a table without revisions (Review): an `asOf` read, which could only read it as it is now, refuses the field. */
-  unversioned?: true;
+  /**
+   * Answered only from the database as it is now (its rows keep no revisions, as reviews; or it is not offered
+   * as of a past instant): an `asOf` read refuses the field rather than answer with today's data.
+   */
+  currentOnly?: true;
 };
 
 /** A column, read as is. */
@@ -133,10 +136,10 @@ export const elements = (from: Extract<ReadSql, { kind: 'elements' }>['from'], a
 /** A field of an object of `elements`: the column `name` of its element. */
 export const element = (name: string): ReadSql => ({ kind: 'value', sql: (element) => col(element, name) });
 
-/** The same declaration, over a table without revisions (see `unversioned`). */
-export const unversioned = (declaration: ReadSql): ReadSql => ({ ...declaration, unversioned: true });
+/** The same declaration, refused by an as-of read (see `currentOnly`). */
+export const currentOnly = (declaration: ReadSql): ReadSql => ({ ...declaration, currentOnly: true });
 
-export const read = { column, computed, one, list, embedded, connection, thread, elements, element, unversioned };
+export const read = { column, computed, one, list, embedded, connection, thread, elements, element, currentOnly };
 
 // ---- Orders and filters shared by several fields.
 
