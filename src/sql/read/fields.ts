@@ -1,5 +1,6 @@
 import { formatIsoDate } from '../../domain/dates.js';
 import { topicSlug } from '../../domain/topics.js';
+import { isUuid } from '../../domain/uuid7.js';
 import { SIMILARITY_THRESHOLD } from '../similarity/claims.js';
 import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, type OrderKey, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
@@ -21,6 +22,8 @@ function searchPattern(value: unknown, params: Params): string | null | undefine
   if (!term) return null;
   return params.add(`%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
 }
+
+const NEVER = `'-infinity'::date`;
 
 const idBySlug = (model: 'Actor' | 'Source' | 'Claim', slug: unknown, params: Params) => `(SELECT id FROM "${model}" WHERE slug = ${params.add(String(slug))})`;
 
@@ -132,6 +135,49 @@ export const claimSimilar = (max: number) =>
       ['first'],
     ),
   );
+
+/**
+ * An actor's positions on a claim (sql/positions/read.ts, POSITION_RULE): the stances whose statement was made
+ * on the actor's behalf, or by the actor for nobody else; oldest first (undated first, then by date, record
+ * order, stance id). `claimRef` reads the `claim` argument as its resolver does (a slug or a Claim's global
+ * ID) and throws when it is neither: the resolver then reports it.
+ */
+export const actorPositions = (claimRef: (value: string) => { slug: string } | { id: string }) => {
+  const statementOf = (stance: string, column: string) => `(SELECT ps.${column} FROM "Statement" ps WHERE ps.id = ${col(stance, 'statementId')})`;
+  // Refused as of a past instant, as before it was compiled (README): offering it is a decision of its own.
+  return read.currentOnly(read.connection({
+    edges: 'Stance',
+    args: ['claim', 'includeRetracted'],
+    parent: (actor, stance) =>
+      `EXISTS (SELECT 1 FROM "Statement" hs WHERE hs.id = ${col(stance, 'statementId')} AND (hs."onBehalfOfId" = ${col(actor, 'id')} OR (hs."onBehalfOfId" IS NULL AND hs."speakerId" = ${col(actor, 'id')})))`,
+    filter: (stance, _node, args, params) => {
+      let ref: { slug: string } | { id: string };
+      try {
+        ref = claimRef(String(args.claim));
+      } catch {
+        return undefined;
+      }
+      if ('id' in ref && !isUuid(ref.id)) return undefined;
+      const claim = 'slug' in ref ? idBySlug('Claim', ref.slug, params) : params.add(ref.id, 'uuid');
+      return [
+        `${col(stance, 'claimId')} = ${claim}`,
+        ...(args.includeRetracted === true ? [] : [`EXISTS (SELECT 1 FROM "Statement" rs WHERE rs.id = ${col(stance, 'statementId')} AND rs."retractedAt" IS NULL)`]),
+      ];
+    },
+    order: (stance) => {
+      const said = statementOf(stance, '"saidOn"');
+      const seq = statementOf(stance, 'seq');
+      return [
+        { key: `coalesce(${said}, ${NEVER})`, sort: `coalesce(${said}, ${NEVER})`, desc: false },
+        { key: seq, sort: seq, desc: false },
+        { key: col(stance, 'id'), sort: col(stance, 'id'), desc: false },
+      ];
+    },
+  }));
+};
+
+/** A position's date: its statement's. */
+export const positionSaidOn = read.computed((stance) => `(SELECT to_char(ps."saidOn", 'YYYY-MM-DD') FROM "Statement" ps WHERE ps.id = ${col(stance, 'statementId')})`);
 
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);
