@@ -315,6 +315,26 @@ describe(`history on ${databaseLabel()}`, () => {
     expect(afterRetract.claim).toEqual(now.claim);
   });
 
+  it('reads a quote as of an instant from the source’s text as it was then, not as it is now', async () => {
+    const IMPORT = `mutation ($b: JSON!) { importBundle(bundle: $b) { __typename ... on Error { message } } }`;
+    const bundle = (text: string, statements: unknown[]) => ({
+      format: 'fact-bundle/v1',
+      sources: [{ slug: 'hist-quoted', title: 'Quoted', url: null, publisher: null, publishedOn: null, text }],
+      actors: [],
+      claims: [],
+      statements,
+    });
+    const statement = { slug: 'hist-quoting', speaker: 'hist-a', onBehalfOf: null, text: 'Says the first word.', kind: 'PARAPHRASE', saidOn: null, venue: null, source: 'hist-quoted', respondsTo: null, stances: [], quote: { start: 0, end: 5 } };
+    expect((await ok(tokens.write, IMPORT, { b: bundle('Alpha 😀 beta.', [statement]) })).importBundle.__typename).toBe('MutationImportBundleSuccess');
+    const quotedAt = (await ok(null, HISTORY, { slug: 'hist-quoting', first: 1 })).statement.history.edges[0].node.at as string;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The source's new text still holds the quote's offsets; the words between them are others.
+    expect((await ok(tokens.write, IMPORT, { b: bundle('Omega 😀 beta.', []) })).importBundle.__typename).toBe('MutationImportBundleSuccess');
+    const READ = `query ($asOf: DateTime) { statement(slug: "hist-quoting", asOf: $asOf) { quote { start end text } source { text } } }`;
+    expect(await ok(null, READ, { asOf: null })).toEqual({ statement: { quote: { start: 0, end: 5, text: 'Omega' }, source: { text: 'Omega 😀 beta.' } } });
+    expect(await ok(null, READ, { asOf: quotedAt })).toEqual({ statement: { quote: { start: 0, end: 5, text: 'Alpha' }, source: { text: 'Alpha 😀 beta.' } } });
+  });
+
   it('pages lists nested under an as-of root by cursor, counts as-of lists alone, and pages history under it', async () => {
     const instant = new Date().toISOString();
     const later = await record('hist-b', 'hist-1', 'SUPPORTS');

@@ -215,16 +215,15 @@ describe(`positions and position changes (${databaseLabel()})`, () => {
     expect((await changes({ actor: 'ruritania', first: 1, after: two.pageInfo.endCursor })).edges).toEqual([]);
   });
 
-  it('reads the positions of every actor of a list in one SQL statement per page, not one per actor', async () => {
+  it('reads the positions of every actor of a list in the list’s one SQL statement, not one per actor', async () => {
     test.resetQueries();
     const result = await executeAs(app, null, `{ actors(first: 50) { edges { node { slug positions(claim: "border-closed", first: 2) { totalCount edges { node { position } } } } } } }`);
     expect(result.errors).toBeUndefined();
     const listed = result.data?.actors.edges as { node: { slug: string; positions: { totalCount: number } } }[];
     expect(listed.length).toBeGreaterThan(10);
     expect(listed.find((edge) => edge.node.slug === 'ruritania')?.node.positions.totalCount).toBe(7);
-    const positionQueries = test.queries.filter((sql) => sql.includes('FROM unnest($1::uuid[]) AS a(actor_id)'));
-    // One for the pages, one for the totals.
-    expect(positionQueries.length).toBe(2);
+    // Actor.positions is declared to the read compiler (src/sql/read/fields.ts): the pages and totals are part of the list's statement.
+    expect(test.queries).toHaveLength(1);
   });
 
   it('leaves retracted statements out unless includeRetracted, as the claim status does', async () => {

@@ -65,6 +65,8 @@ export const Claim = builder.prismaNode('Claim', {
     topicList: t.field({
       type: [TopicRef],
       description: 'The topics with the slug derived from each, in the order given.',
+      // The write path stores each label's slug at the same place in `topicSlugs` (write/apply.ts).
+      extensions: { sql: sql.topicList },
       resolve: (claim) => claim.topics.map((label) => ({ label, slug: topicSlug(label) })),
     }),
     status: t.expose('status', { type: ClaimStatusEnum, extensions: { sql: sql.read.column('status') }, description: CLAIM_STATUS_RULE }),

@@ -9,6 +9,7 @@ import type { PositionChangedEvent } from '../events.js';
 import type { Actor as ActorRow, Claim as ClaimRow, Statement as StatementRow } from '../generated/prisma/client.js';
 import type { StancePosition } from '../generated/prisma/enums.js';
 import { badInput } from '../graphql/errors.js';
+import * as sql from '../sql/read/fields.js';
 import { type PageWindow, positionChangePage, type PositionChangeRow, positionPages, type PositionRow } from '../sql/positions/read.js';
 import { Actor } from './actor.js';
 import { Claim } from './claim.js';
@@ -92,9 +93,20 @@ const dateOf = (value: string | null) => (value === null ? null : (parseIsoDate(
 const PositionRef = builder.objectRef<PositionRow>('Position').implement({
   description: `One stance an actor holds on a claim: the position, the statement taking it (the evidence), and when it was said. ${POSITION_RULE}`,
   fields: (t) => ({
-    position: t.field({ type: StancePositionEnum, resolve: (row) => row.position as StancePosition }),
-    saidOn: t.field({ type: 'Date', nullable: true, description: "The statement's date; null when the source does not say.", resolve: (row) => dateOf(row.saidOn) }),
-    statement: t.field({ type: Statement, description: 'The statement taking the position: the evidence.', resolve: (row, _args, ctx, info) => statementOf(ctx, info, row.statementId) }),
+    position: t.field({ type: StancePositionEnum, extensions: { sql: sql.read.column('position') }, resolve: (row) => row.position as StancePosition }),
+    saidOn: t.field({
+      type: 'Date',
+      nullable: true,
+      extensions: { sql: sql.positionSaidOn },
+      description: "The statement's date; null when the source does not say.",
+      resolve: (row) => dateOf(row.saidOn),
+    }),
+    statement: t.field({
+      type: Statement,
+      extensions: { sql: sql.read.one('Statement', 'statementId') },
+      description: 'The statement taking the position: the evidence.',
+      resolve: (row, _args, ctx, info) => statementOf(ctx, info, row.statementId),
+    }),
   }),
 });
 
@@ -163,6 +175,7 @@ builder.objectField(Actor, 'positions', (t) =>
   t.connection(
     {
       type: PositionRef,
+      extensions: { sql: sql.actorPositions((value) => parseRef(value, 'Claim')) },
       description: `This actor's positions on a claim over time, oldest first, counting statements made on its behalf. ${POSITION_RULE} Retracted statements are left out unless \`includeRetracted\`. An unknown claim gives an empty list.`,
       args: {
         claim: t.arg.string({ required: true, description: 'The claim, by slug or global ID.' }),

@@ -1,6 +1,7 @@
 import { REASON_DESCRIPTION } from './args.js';
 import { builder, encodeGlobalId } from '../builder.js';
 import { requireScope } from '../context.js';
+import * as sql from '../sql/read/fields.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { normalizeRating } from '../domain/ratings.js';
 import { createRatingScale, createReview, deleteReview, updateReview } from '../write/reviews.js';
@@ -15,27 +16,28 @@ interface ScaleStep {
 const ScaleStepRef = builder.objectRef<ScaleStep>('RatingScaleStep').implement({
   description: 'One label of a rating scale with its value.',
   fields: (t) => ({
-    label: t.exposeString('label'),
-    value: t.exposeFloat('value'),
-    normalized: t.exposeFloat('normalized', { description: 'The value mapped onto [-1, 1]: worst -1, best 1.' }),
+    label: t.exposeString('label', { extensions: { sql: sql.read.element('label') } }),
+    value: t.exposeFloat('value', { extensions: { sql: sql.read.element('value') } }),
+    normalized: t.exposeFloat('normalized', { extensions: { sql: sql.read.element('normalized') }, description: 'The value mapped onto [-1, 1]: worst -1, best 1.' }),
   }),
 });
 
 export const RatingScale = builder.prismaObject('RatingScale', {
   description: 'An ordered scale reviewers rate claims on, e.g. PolitiFact-style six steps or TRUE/MIXED/FALSE.',
   fields: (t) => ({
-    slug: t.exposeString('slug'),
-    name: t.exposeString('name'),
-    description: t.exposeString('description', { nullable: true }),
-    labels: t.exposeStringList('labels', { description: 'From worst to best.' }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.column('slug') } }),
+    name: t.exposeString('name', { extensions: { sql: sql.read.column('name') } }),
+    description: t.exposeString('description', { nullable: true, extensions: { sql: sql.read.column('description') } }),
+    labels: t.exposeStringList('labels', { extensions: { sql: sql.read.column('labels') }, description: 'From worst to best.' }),
     steps: t.field({
       type: [ScaleStepRef],
+      extensions: { sql: sql.ratingScaleSteps },
       description: 'Each label with its value, from worst to best.',
       resolve: (scale) => scale.labels.map((label, i) => ({ label, value: scale.values[i] ?? 0, normalized: normalizeRating(scale, scale.values[i] ?? 0) })),
     }),
-    worstRating: t.exposeFloat('worstRating'),
-    bestRating: t.exposeFloat('bestRating'),
-    builtIn: t.exposeBoolean('builtIn', { description: 'Seeded with the service.' }),
+    worstRating: t.exposeFloat('worstRating', { extensions: { sql: sql.read.column('worstRating') } }),
+    bestRating: t.exposeFloat('bestRating', { extensions: { sql: sql.read.column('bestRating') } }),
+    builtIn: t.exposeBoolean('builtIn', { extensions: { sql: sql.read.column('builtIn') }, description: 'Seeded with the service.' }),
   }),
 });
 
@@ -44,23 +46,30 @@ export const Review = builder.prismaNode('Review', {
   nullable: true,
   description: "A reviewer's verdict on a claim (one per reviewer and claim), as a fact-checker publishes it.",
   fields: (t) => ({
-    claim: t.relation('claim'),
-    reviewer: t.relation('reviewer', { description: 'The fact-checking organisation (or person) that rules.' }),
-    scale: t.relation('scale'),
-    rating: t.exposeString('ratingLabel', { description: 'The chosen label, e.g. "Mostly False".' }),
-    ratingValue: t.exposeFloat('ratingValue', { description: "The label's value on its scale." }),
-    normalizedRating: t.exposeFloat('normalizedRating', { description: 'The value mapped onto [-1, 1]: the worst label -1, the best 1, comparable across scales.' }),
-    explanation: t.exposeString('explanation', { nullable: true }),
-    url: t.exposeString('url', { nullable: true, description: 'Where the reviewer published the verdict.' }),
-    publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true }),
-    language: t.exposeString('language', { nullable: true, description: 'A language tag such as "en".' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    claim: t.relation('claim', { extensions: { sql: sql.read.one('Claim', 'claimId') } }),
+    reviewer: t.relation('reviewer', { extensions: { sql: sql.read.one('Actor', 'reviewerId') }, description: 'The fact-checking organisation (or person) that rules.' }),
+    scale: t.relation('scale', { extensions: { sql: sql.read.one('RatingScale', 'scaleId') } }),
+    rating: t.exposeString('ratingLabel', { extensions: { sql: sql.read.column('ratingLabel') }, description: 'The chosen label, e.g. "Mostly False".' }),
+    ratingValue: t.exposeFloat('ratingValue', { extensions: { sql: sql.read.column('ratingValue') }, description: "The label's value on its scale." }),
+    normalizedRating: t.exposeFloat('normalizedRating', {
+      extensions: { sql: sql.read.column('normalizedRating') },
+      description: 'The value mapped onto [-1, 1]: the worst label -1, the best 1, comparable across scales.',
+    }),
+    explanation: t.exposeString('explanation', { nullable: true, extensions: { sql: sql.read.column('explanation') } }),
+    url: t.exposeString('url', { nullable: true, extensions: { sql: sql.read.column('url') }, description: 'Where the reviewer published the verdict.' }),
+    publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true, extensions: { sql: sql.read.column('publishedOn', 'date') } }),
+    language: t.exposeString('language', { nullable: true, extensions: { sql: sql.read.column('language') }, description: 'A language tag such as "en".' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', extensions: { sql: sql.read.column('createdAt', 'timestamp') } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', extensions: { sql: sql.read.column('updatedAt', 'timestamp') } }),
   }),
 });
 
 builder.prismaObjectField('Claim', 'reviews', (t) =>
-  t.relation('reviews', { description: 'Verdicts reviewers published on this claim, in the order they were recorded.', query: { orderBy: { id: 'asc' } } }),
+  t.relation('reviews', {
+    extensions: { sql: sql.claimReviews },
+    description: 'Verdicts reviewers published on this claim, in the order they were recorded.',
+    query: { orderBy: { id: 'asc' } },
+  }),
 );
 
 type ReviewArgs = { claim?: string | null; reviewer?: string | null; rating?: string | null; scale?: string | null };

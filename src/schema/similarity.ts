@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Claim as ClaimRow, PrismaClient } from '../generated/prisma/client.js';
+import * as sql from '../sql/read/fields.js';
 import { type SimilaritySearch, similarClaimRows } from '../sql/similarity/claims.js';
 import { Claim } from './claim.js';
 
@@ -19,8 +20,9 @@ export interface ScoredClaim {
 export const ScoredClaimRef = builder.objectRef<ScoredClaim>('ScoredClaim').implement({
   description: 'A claim with how much its text looks like another text.',
   fields: (t) => ({
-    claim: t.field({ type: Claim, resolve: (scored) => scored.claim }),
+    claim: t.field({ type: Claim, extensions: { sql: sql.read.one('Claim', 'id') }, resolve: (scored) => scored.claim }),
     score: t.exposeFloat('score', {
+      extensions: { sql: sql.read.element('score') },
       description:
         'pg_trgm trigram similarity, 0..1 rounded to 3 decimals: the trigrams both texts share over all trigrams of either. 1 is the same words; claims below 0.3 are not listed.',
     }),
@@ -66,6 +68,7 @@ builder.objectField(Claim, 'similar', (t) =>
     type: [ScoredClaimRef],
     description: 'Other claims worded alike (trigram similarity at least 0.3), most similar first, ties by record order: candidates for a merge or a link, never merged by themselves.',
     args: { first: t.arg.int({ defaultValue: DEFAULT_SIMILAR, validate: FIRST, description: `At most this many (1–${MAX_SIMILAR}).` }) },
+    extensions: { sql: sql.claimSimilar(MAX_SIMILAR) },
     resolve: (claim, { first }, context) => {
       const limit = first ?? DEFAULT_SIMILAR;
       return similarLoader(context, context.prisma).load({ key: `${claim.id}/${limit}`, text: claim.text, limit, exclude: claim.id });

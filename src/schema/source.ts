@@ -13,8 +13,8 @@ export const Source = builder.prismaNode('Source', {
     url: t.exposeString('url', { extensions: { sql: sql.read.column('url') }, nullable: true, description: 'Only when known: never invented.' }),
     publisher: t.exposeString('publisher', { nullable: true, extensions: { sql: sql.read.column('publisher') } }),
     publishedOn: t.expose('publishedOn', { type: 'Date', nullable: true, extensions: { sql: sql.read.column('publishedOn', 'date') } }),
-    text: t.exposeString('text', { nullable: true, description: "The source's full text, when kept, exactly as given: statements' `quote` offsets point into it." }),
-    textSha256: t.exposeString('textSha256', { nullable: true, description: 'SHA-256 of `text` (UTF-8 bytes, lowercase hex), to check a copy or find the same article again.' }),
+    text: t.exposeString('text', { nullable: true, extensions: { sql: sql.read.column('text') }, description: "The source's full text, when kept, exactly as given: statements' `quote` offsets point into it." }),
+    textSha256: t.exposeString('textSha256', { nullable: true, extensions: { sql: sql.read.column('textSha256') }, description: 'SHA-256 of `text` (UTF-8 bytes, lowercase hex), to check a copy or find the same article again.' }),
     statements: t.connection(
       {
         type: Statement,

@@ -54,9 +54,10 @@ export const QuoteRef = builder.objectRef<{ start: number; end: number; sourceId
   description:
     "Where the source's text quotes a statement: offsets in UTF-16 code units (as JavaScript strings count them), end exclusive. A quote split around its attribution (`\"A,\" she said, \"B.\"`) is recorded as one statement whose text joins the parts; it keeps no offsets, since no single span reads as its text (review drafts show each part).",
   fields: (t) => ({
-    start: t.exposeInt('start'),
-    end: t.exposeInt('end'),
+    start: t.exposeInt('start', { extensions: { sql: sql.read.column('quoteStart', 'int') } }),
+    end: t.exposeInt('end', { extensions: { sql: sql.read.column('quoteEnd', 'int') } }),
     text: t.string({
+      extensions: { sql: sql.quoteText },
       description: "The source's text between `start` and `end`: for a DIRECT_QUOTE, exactly the statement's text.",
       resolve: async (quote, _args, ctx) => ((await ctx.loaders.sourceTextById.load(quote.sourceId)) ?? '').slice(quote.start, quote.end),
     }),
@@ -67,6 +68,7 @@ builder.objectField(Statement, 'quote', (t) =>
   t.field({
     type: QuoteRef,
     nullable: true,
+    extensions: { sql: sql.quote },
     description: "Where the source's text quotes the statement; null when the offsets are not known.",
     resolve: (statement) =>
       statement.quoteStart !== null && statement.quoteEnd !== null ? { start: statement.quoteStart, end: statement.quoteEnd, sourceId: statement.sourceId } : null,

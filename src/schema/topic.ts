@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { topicSlug } from '../domain/topics.js';
+import * as sql from '../sql/read/fields.js';
 import { type TopicCount, topicCounts } from '../sql/topics/counts.js';
 import { likeLiteral, SEARCH, searchTerm } from './args.js';
 
@@ -11,7 +12,10 @@ export interface TopicLabel {
 
 export const TopicRef = builder.objectRef<TopicLabel>('Topic').implement({
   description: 'A topic as people write it ("Varna dam") with the slug derived from it ("varna-dam"); filters accept either.',
-  fields: (t) => ({ label: t.exposeString('label'), slug: t.exposeString('slug') }),
+  fields: (t) => ({
+    label: t.exposeString('label', { extensions: { sql: sql.read.element('label') } }),
+    slug: t.exposeString('slug', { extensions: { sql: sql.read.element('slug') } }),
+  }),
 });
 
 const TopicCountRef = builder.objectRef<TopicCount>('TopicCount').implement({

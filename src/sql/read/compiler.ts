@@ -65,14 +65,15 @@ export class Planner {
   readonly steps: Step[] = [];
   readonly live: Replay;
   /**
-   * `Type.field` of every selected field without a declaration (its resolver runs on the row): what an as-of
-   * read must refuse. It depends only on the selection, which a reused plan shares, so it is kept with the plan.
+   * `Type.field` of every selected field that reads the database as it is now: one without a declaration (its
+   * resolver runs on the row) or declared over a table without revisions. What an as-of read must refuse.
+   * It depends only on the selection, which a reused plan shares, so it is kept with the plan.
    */
-  readonly undeclared: string[] = [];
+  readonly current: string[] = [];
   /**
    * Whether some object of the plan leaves a field to its resolver (no declaration, or arguments the SQL does
    * not read): the compiled execution (execute.ts) then leaves the operation to graphql-js before any SQL is sent.
-   * Like `undeclared`, it depends only on what a reused plan shares.
+   * Like `current`, it depends only on what a reused plan shares.
    */
   resolvers = false;
   private aliases = 0;
@@ -198,7 +199,7 @@ export class Planner {
       if (name === 'id' && model && typeName === model) planned = { sql: globalIdSql(model, row) };
       else {
         const declaration = field.extensions?.sql as ReadSql | undefined;
-        if (!declaration) this.undeclared.push(`${typeName}.${name}`);
+        if (!declaration || declaration.currentOnly) this.current.push(`${typeName}.${name}`);
         planned = declaration ? this.field(declaration, field, fieldNodes, row) : undefined;
       }
       if (!planned) {
@@ -234,7 +235,7 @@ export class Planner {
   private field(declaration: ReadSql, field: GraphQLField<unknown, unknown>, nodes: FieldNode[], row: string): Planned | undefined {
     const typeName = getNamedType(field.type).name;
     const first = nodes[0] as FieldNode;
-    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && field.args.length > 0) {
+    if (declaration.kind !== 'list' && declaration.kind !== 'connection' && declaration.kind !== 'elements' && field.args.length > 0) {
       const args = this.args(field, first);
       if (!this.fact((replay) => knownArgs(args(replay), []))) return undefined;
     }
@@ -271,6 +272,18 @@ export class Planner {
           finish: eachOf(inner.finish),
         };
       }
+      case 'elements': {
+        const element = this.alias('x');
+        const args = this.args(field, first);
+        if (!this.fact((replay) => knownArgs(args(replay), declaration.args ?? []))) return undefined;
+        const from = this.declared((replay) => declaration.from(row, element, args(replay), replay.params));
+        if (from === undefined) return undefined;
+        const inner = this.object(null, typeName, element, nodes);
+        return {
+          sql: `(SELECT coalesce(json_agg(${inner.sql} ORDER BY ${element}.o), '[]'::json) FROM ${from})`,
+          finish: eachOf(inner.finish),
+        };
+      }
       case 'connection':
         return this.connection(declaration.spec, typeName, nodes, this.args(field, first), row);
     }
@@ -289,6 +302,9 @@ export class Planner {
     // What paging decides about the SQL and pageInfo; the size and the cursor's row are parameters.
     const shape = this.fact((replay) => pagingShape(paging(replay)), sameJson);
     if (!shape) return undefined;
+    // Arguments the filter rejects, before any parameter is added: one added and left unused breaks the statement.
+    const filter = spec.filter;
+    if (filter && !this.fact((replay) => filter('e', 'n', args(replay), new Params()) !== undefined)) return undefined;
     const { backward, hasCursor, after, before, last } = shape;
     const connectionType = this.objectType(typeName);
     const fields = this.collect(

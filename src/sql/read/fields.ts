@@ -1,5 +1,7 @@
 import { formatIsoDate } from '../../domain/dates.js';
 import { topicSlug } from '../../domain/topics.js';
+import { isUuid } from '../../domain/uuid7.js';
+import { SIMILARITY_THRESHOLD } from '../similarity/claims.js';
 import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, type OrderKey, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
 /**
@@ -20,6 +22,8 @@ function searchPattern(value: unknown, params: Params): string | null | undefine
   if (!term) return null;
   return params.add(`%${term.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
 }
+
+const NEVER = `'-infinity'::date`;
 
 const idBySlug = (model: 'Actor' | 'Source' | 'Claim', slug: unknown, params: Params) => `(SELECT id FROM "${model}" WHERE slug = ${params.add(String(slug))})`;
 
@@ -65,6 +69,115 @@ export const claimStances = read.list(
   (row) => col(row, 'id'),
   ['position', 'includeRetracted'],
 );
+
+/** A claim's topics, each label with the slug stored at the same place in `topicSlugs`. */
+export const topicList = read.elements((claim, topic) => `unnest(${col(claim, 'topics')}, ${col(claim, 'topicSlugs')}) WITH ORDINALITY ${topic}("label", "slug", o)`);
+
+/** A claim's reviews, in the order they were recorded. Reviews keep no revisions: an as-of read refuses them. */
+export const claimReviews = read.currentOnly(read.list('Review', (parent, review) => `${col(review, 'claimId')} = ${col(parent, 'id')}`, (review) => col(review, 'id')));
+
+/**
+ * A scale's steps: each label with its value (0 past the end of `values`) and the value mapped onto [-1, 1]
+ * rounded to 9 decimals, by the same float8 operations as normalizeRating (domain/ratings.ts) and rounding
+ * halves up as Math.round does (PostgreSQL's round() rounds them to even).
+ */
+export const ratingScaleSteps = read.elements((scale, step) => {
+  const value = `coalesce(l."value", 0::float8)`;
+  const scaled = `((-1::float8 + (2::float8 * (${value} - ${col(scale, 'worstRating')})) / (${col(scale, 'bestRating')} - ${col(scale, 'worstRating')})) * 1e9::float8)`;
+  const rounded = `(CASE WHEN ${scaled} - floor(${scaled}) >= 0.5::float8 THEN ceil(${scaled}) ELSE floor(${scaled}) END)`;
+  return (
+    `(SELECT l."label", ${value} AS "value", ${rounded} / 1e9::float8 AS "normalized", l.o ` +
+    `FROM unnest(${col(scale, 'labels')}, ${col(scale, 'values')}) WITH ORDINALITY l("label", "value", o) WHERE l.o <= cardinality(${col(scale, 'labels')})) ${step}`
+  );
+});
+
+/** A statement's quote, when both offsets are known. */
+export const quote = read.embedded((statement) => `${col(statement, 'quoteStart')} IS NOT NULL AND ${col(statement, 'quoteEnd')} IS NOT NULL`);
+
+/**
+ * The source's text between the statement's quote offsets, which count UTF-16 code units as JavaScript does
+ * (`text.slice(start, end)`, '' without a text). PostgreSQL counts characters: the two differ only after a
+ * character outside the BMP (two code units, one character), so a text with one is sliced character by
+ * character, each counted as JavaScript counts it. The write path keeps the offsets within the text and never
+ * between the two halves of a pair (domain/quotes.ts).
+ */
+export const quoteText = read.computed((statement) => {
+  const start = col(statement, 'quoteStart');
+  const end = col(statement, 'quoteEnd');
+  const units = `sum(CASE WHEN ascii(qc.ch) > 65535 THEN 2 ELSE 1 END) OVER (ORDER BY qc.i)`;
+  const bySlice =
+    `(SELECT string_agg(qu.ch, '' ORDER BY qu.i) FROM (SELECT qc.ch, qc.i, ${units} AS upto FROM unnest(string_to_array(qs."text", NULL)) WITH ORDINALITY qc(ch, i)) qu ` +
+    `WHERE qu.upto > ${start} AND qu.upto <= ${end})`;
+  const sliced = `CASE WHEN qs."text" !~ '[\\U00010000-\\U0010FFFF]' THEN substr(qs."text", ${start} + 1, greatest(${end} - ${start}, 0)) ELSE ${bySlice} END`;
+  return `coalesce((SELECT ${sliced} FROM "Source" qs WHERE qs.id = ${col(statement, 'sourceId')}), '')`;
+});
+
+/**
+ * Other claims worded like the claim, as `similarClaimRows` (sql/similarity/claims.ts) finds them for its
+ * resolver: trigram similarity at least the threshold, rounded to 3 decimals, best first, ties by id, at most
+ * `first` (an integer from 1 to `max`, else the resolver reports it). The claims are read as they are now:
+ * an as-of read refuses the field.
+ */
+export const claimSimilar = (max: number) =>
+  read.currentOnly(
+    read.elements(
+      (claim, scored, args, params) => {
+        const first = args.first;
+        if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > max) return undefined;
+        const text = col(claim, 'text');
+        const score = `round(similarity(sc.text, ${text})::numeric, 3)::float8`;
+        return (
+          `(SELECT sc.id, ${score} AS score, row_number() OVER (ORDER BY ${score} DESC, sc.id ASC) AS o FROM "Claim" sc ` +
+          `WHERE sc.text % ${text} AND similarity(sc.text, ${text}) >= ${SIMILARITY_THRESHOLD}::float4 AND sc.id IS DISTINCT FROM ${col(claim, 'id')} ` +
+          `ORDER BY score DESC, sc.id ASC LIMIT ${params.add(first, 'int')}) ${scored}`
+        );
+      },
+      ['first'],
+    ),
+  );
+
+/**
+ * An actor's positions on a claim (sql/positions/read.ts, POSITION_RULE): the stances whose statement was made
+ * on the actor's behalf, or by the actor for nobody else; oldest first (undated first, then by date, record
+ * order, stance id). `claimRef` reads the `claim` argument as its resolver does (a slug or a Claim's global
+ * ID) and throws when it is neither: the resolver then reports it.
+ */
+export const actorPositions = (claimRef: (value: string) => { slug: string } | { id: string }) => {
+  const statementOf = (stance: string, column: string) => `(SELECT ps.${column} FROM "Statement" ps WHERE ps.id = ${col(stance, 'statementId')})`;
+  // Refused as of a past instant, as before it was compiled (README): offering it is a decision of its own.
+  return read.currentOnly(read.connection({
+    edges: 'Stance',
+    args: ['claim', 'includeRetracted'],
+    parent: (actor, stance) =>
+      `EXISTS (SELECT 1 FROM "Statement" hs WHERE hs.id = ${col(stance, 'statementId')} AND (hs."onBehalfOfId" = ${col(actor, 'id')} OR (hs."onBehalfOfId" IS NULL AND hs."speakerId" = ${col(actor, 'id')})))`,
+    filter: (stance, _node, args, params) => {
+      let ref: { slug: string } | { id: string };
+      try {
+        ref = claimRef(String(args.claim));
+      } catch {
+        return undefined;
+      }
+      if ('id' in ref && !isUuid(ref.id)) return undefined;
+      const claim = 'slug' in ref ? idBySlug('Claim', ref.slug, params) : params.add(ref.id, 'uuid');
+      return [
+        `${col(stance, 'claimId')} = ${claim}`,
+        ...(args.includeRetracted === true ? [] : [`EXISTS (SELECT 1 FROM "Statement" rs WHERE rs.id = ${col(stance, 'statementId')} AND rs."retractedAt" IS NULL)`]),
+      ];
+    },
+    order: (stance) => {
+      const said = statementOf(stance, '"saidOn"');
+      const seq = statementOf(stance, 'seq');
+      return [
+        { key: `coalesce(${said}, ${NEVER})`, sort: `coalesce(${said}, ${NEVER})`, desc: false },
+        { key: seq, sort: seq, desc: false },
+        { key: col(stance, 'id'), sort: col(stance, 'id'), desc: false },
+      ];
+    },
+  }));
+};
+
+/** A position's date: its statement's. */
+export const positionSaidOn = read.computed((stance) => `(SELECT to_char(ps."saidOn", 'YYYY-MM-DD') FROM "Statement" ps WHERE ps.id = ${col(stance, 'statementId')})`);
 
 export const wikidataUrl = read.computed((row) => `CASE WHEN ${col(row, 'wikidataId')} IS NULL THEN NULL ELSE 'https://www.wikidata.org/wiki/' || ${col(row, 'wikidataId')} END`);
 export const retracted = read.computed((row) => `(${col(row, 'retractedAt')} IS NOT NULL)`);

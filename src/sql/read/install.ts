@@ -32,7 +32,6 @@ interface Lookup {
   value: string;
 }
 
-/** Review is read as a row whose fields run their own resolvers (none is declared): so a Review ID in `nodes` no longer sends the whole list to the resolvers. */
 const NODE_MODELS = new Set<string>(['Actor', 'Affiliation', 'Source', 'Statement', 'Claim', 'Stance', 'Review']);
 
 /** The id a global ID names, if it is one of `model`'s (anything else names no row). */
@@ -93,7 +92,7 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
     const groups = planner.slot((replay) => groupLookups(replay.root as (Lookup | null)[]));
     // The SQL has one part per group: which groups there are, in which order, is what it depends on.
     const shape = planner.fact((replay) => groups(replay).map(({ lookup }) => ({ model: lookup.model, column: lookup.column })), sameJson);
-    if (shape.length === 0) return { sql: undefined, models: [], finishers: [], undeclared: [], resolvers: false };
+    if (shape.length === 0) return { sql: undefined, models: [], finishers: [], current: [], resolvers: false };
     const finishers: (Finisher | undefined)[] = [];
     const models: Model[] = [];
     const parts = shape.map((lookup, i) => {
@@ -111,11 +110,11 @@ async function readLookups(ctx: Context, info: GraphQLResolveInfo, lookups: (Loo
         `FROM unnest(${values}, ${ordinals}) AS x(v, o))`
       );
     });
-    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers, undeclared: [...planner.undeclared], resolvers: planner.resolvers };
+    return { sql: `json_build_array(${parts.join(', ')})`, models, finishers, current: [...planner.current], resolvers: planner.resolvers };
   });
   if (!planned?.value.sql) return results;
-  const { sql, models, finishers, undeclared, resolvers } = planned.value;
-  if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+  const { sql, models, finishers, current, resolvers } = planned.value;
+  if (asOf) notAsOf(current, `Query.${info.fieldName}`);
   if (resolvers) resolversRun(info);
   const found = (await run(ctx, sql, planned.params, asOf)) as ([number, unknown][] | null)[];
   models.forEach((model, i) => {
@@ -228,11 +227,11 @@ const rootConnection =
     // The plan never sees `asOf`: it is applied to the planned SQL when it runs (run), so one plan serves both.
     const planned = plan(info, 'connection', asOf ? rest : args, (planner) => {
       const connection = planner.connection(spec, typeName, info.fieldNodes, (replay) => replay.root as Args, null);
-      return connection && { ...connection, undeclared: [...planner.undeclared], resolvers: planner.resolvers };
+      return connection && { ...connection, current: [...planner.current], resolvers: planner.resolvers };
     });
     if (!planned) return FALLBACK;
-    const { sql, finish, undeclared, resolvers } = planned.value;
-    if (asOf) notAsOf(undeclared, `Query.${info.fieldName}`);
+    const { sql, finish, current, resolvers } = planned.value;
+    if (asOf) notAsOf(current, `Query.${info.fieldName}`);
     if (resolvers) resolversRun(info);
     const value = await run(ctx, sql, planned.params, asOf);
     return finish ? finish(value) : value;

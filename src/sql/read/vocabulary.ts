@@ -7,9 +7,9 @@
  * from a request; every value from a request is a bound parameter (`$n`), through `Params.add`.
  */
 
-export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review' | 'AuditEntry' | 'ClaimStatusChange';
+export type Model = 'Actor' | 'Affiliation' | 'Source' | 'Statement' | 'Claim' | 'Stance' | 'Review' | 'RatingScale' | 'AuditEntry' | 'ClaimStatusChange';
 
-export type ColumnType = 'text' | 'uuid' | 'int' | 'bool' | 'enum' | 'array' | 'date' | 'timestamp' | 'json';
+export type ColumnType = 'text' | 'uuid' | 'int' | 'float' | 'bool' | 'enum' | 'array' | 'date' | 'timestamp' | 'json';
 
 /** Every scalar column of each model, under Prisma's field name: what a fallback resolver may read from its parent. */
 export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
@@ -24,8 +24,12 @@ export const COLUMNS: Record<Model, Record<string, ColumnType>> = {
   Claim: { id: 'uuid', slug: 'text', text: 'text', topics: 'array', topicSlugs: 'array', status: 'enum', sourceId: 'uuid', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Stance: { id: 'uuid', statementId: 'uuid', claimId: 'uuid', position: 'enum', createdAt: 'timestamp', updatedAt: 'timestamp' },
   Review: {
-    id: 'uuid', claimId: 'uuid', reviewerId: 'uuid', scaleId: 'uuid', ratingLabel: 'text', ratingValue: 'int', normalizedRating: 'int', explanation: 'text', url: 'text',
+    id: 'uuid', claimId: 'uuid', reviewerId: 'uuid', scaleId: 'uuid', ratingLabel: 'text', ratingValue: 'float', normalizedRating: 'float', explanation: 'text', url: 'text',
     publishedOn: 'date', language: 'text', createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  RatingScale: {
+    id: 'uuid', slug: 'text', name: 'text', description: 'text', labels: 'array', values: 'array', worstRating: 'float', bestRating: 'float', builtIn: 'bool',
+    createdAt: 'timestamp', updatedAt: 'timestamp',
   },
   AuditEntry: { id: 'uuid', at: 'timestamp', writer: 'text', action: 'text', targetType: 'text', targetId: 'text', targetSlug: 'text', before: 'json', after: 'json', reason: 'text', related: 'array' },
   ClaimStatusChange: { id: 'uuid', claimId: 'uuid', at: 'timestamp', from: 'enum', to: 'enum', action: 'text', writer: 'text', statementId: 'uuid' },
@@ -78,13 +82,21 @@ export interface ConnectionSpec {
   edgeFields?: Record<string, (edge: string) => string>;
 }
 
-export type ReadSql =
+export type ReadSql = (
   | { kind: 'value'; sql: (row: string) => string }
   | { kind: 'one'; model: Model; fk: string }
   | { kind: 'list'; model: Model; args?: readonly string[]; where: (parent: string, child: string, args: Args, params: Params) => string; order: (child: string) => string }
   | { kind: 'embedded'; when: (row: string) => string }
   | { kind: 'connection'; spec: ConnectionSpec }
-  | { kind: 'thread' };
+  | { kind: 'thread' }
+  | { kind: 'elements'; args?: readonly string[]; from: (row: string, element: string, args: Args, params: Params) => string | undefined }
+) & {
+  /**
+   * Answered only from the database as it is now (its rows keep no revisions, as reviews; or it is not offered
+   * as of a past instant): an `asOf` read refuses the field rather than answer with today's data.
+   */
+  currentOnly?: true;
+};
 
 /** A column, read as is. */
 export const column = (name: string, type: ColumnType = 'text'): ReadSql => ({ kind: 'value', sql: (row) => serialized(row, name, type) });
@@ -113,7 +125,21 @@ export const connection = (spec: ConnectionSpec): ReadSql => ({ kind: 'connectio
 /** A statement's thread, from its materialized path `threadIds`, root first. */
 export const thread = (): ReadSql => ({ kind: 'thread' });
 
-export const read = { column, computed, one, list, embedded, connection, thread };
+/**
+ * One object per row of `from`, a FROM item over the row (unnest … WITH ORDINALITY of its arrays, or a
+ * subquery) aliased `element` with its order as column `o`, in that order. The objects' fields read its
+ * columns (`element`). `from` reads the arguments named in `args` and returns undefined when they are
+ * invalid (the field's resolver then reports them).
+ */
+export const elements = (from: Extract<ReadSql, { kind: 'elements' }>['from'], args: readonly string[] = []): ReadSql => ({ kind: 'elements', from, args });
+
+/** A field of an object of `elements`: the column `name` of its element. */
+export const element = (name: string): ReadSql => ({ kind: 'value', sql: (element) => col(element, name) });
+
+/** The same declaration, refused by an as-of read (see `currentOnly`). */
+export const currentOnly = (declaration: ReadSql): ReadSql => ({ ...declaration, currentOnly: true });
+
+export const read = { column, computed, one, list, embedded, connection, thread, elements, element, currentOnly };
 
 // ---- Orders and filters shared by several fields.
 
