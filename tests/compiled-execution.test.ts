@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../src/bundle/seed.js';
 import type { App } from '../src/server.js';
 import { compiledExecutionStats, configureCompiledExecution } from '../src/sql/read/execute.js';
-import { compiledReadStatement } from '../src/sql/read/statement-names.js';
+import { compiledReadStatement } from '../src/sql/statement-names.js';
 import { createTokens, executeAs } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase } from './support/database.js';
 import { createTestApp, execute, type Result } from './support/graphql.js';
