@@ -257,6 +257,10 @@ describe(`positions and position changes (${databaseLabel()})`, () => {
     const statementId = encodeGlobalId('Statement', '0190a0a0-0000-7000-8000-00000000dead');
     const foreign = await executeAs(app, null, POSITIONS, { actor: 'ruritania', claim: statementId });
     expect(foreign.errors?.[0]).toMatchObject({ path: ['actor', 'positions'], extensions: { code: 'INVALID_ID' } });
+    expect(foreign.errors?.[0]?.message).toBe(`"${statementId}" is the ID of a Statement, not of a Claim`);
+    const actorId = encodeGlobalId('Actor', '0190a0a0-0000-7000-8000-00000000dead');
+    const anActor = await executeAs(app, null, POSITIONS, { actor: 'ruritania', claim: actorId });
+    expect(anActor.errors?.[0]?.message).toBe(`"${actorId}" is the ID of an Actor, not of a Claim`);
     const malformed = await executeAs(app, null, CHANGES, { actor: 'Ruritania!' });
     expect(malformed.errors?.[0]?.extensions?.code).toBe('INVALID_ID');
     const neither = await executeAs(app, null, CHANGES, {});

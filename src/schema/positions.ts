@@ -28,6 +28,8 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 type Named = 'Actor' | 'Claim';
 
+const withArticle = (typename: string) => `${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}`;
+
 /** A record named by slug or by global ID: a slug names at most one (the empty string none); anything else must be this type's ID (else INVALID_ID). */
 function parseRef(value: string, typename: Named): { slug: string } | { id: string } {
   if (value === '' || SLUG.test(value)) return { slug: value };
@@ -38,7 +40,7 @@ function parseRef(value: string, typename: Named): { slug: string } | { id: stri
   } catch {
     throw badInput(`"${shown}" is neither a${typename === 'Actor' ? 'n actor' : ' claim'} slug nor a valid ID of this service`, { code: 'INVALID_ID' });
   }
-  if (decoded.typename !== typename) throw badInput(`"${shown}" is the ID of a ${decoded.typename}, not of a${typename === 'Actor' ? 'n Actor' : ' Claim'}`, { code: 'INVALID_ID' });
+  if (decoded.typename !== typename) throw badInput(`"${shown}" is the ID of ${withArticle(decoded.typename)}, not of ${withArticle(typename)}`, { code: 'INVALID_ID' });
   return { id: decoded.id };
 }
 
