@@ -98,6 +98,26 @@ describe.runIf(usingPostgres())('prepared write statements (PostgreSQL)', () => 
     expect(fresh.map((row) => row.status)).toEqual(['CONTESTED', 'CONTESTED']);
     expect(claims.map((claim) => claim.status)).toEqual(['CONTESTED', 'CONTESTED']);
   });
+
+  it('keeps writing after a migration adds a column to Statement while its statements are prepared', async () => {
+    // A rolling deploy: the new version's migration runs while this instance's connections hold the old
+    // prepared statements. A statement that returned `s.*` would now be refused on every connection
+    // ("cached plan must not change result type").
+    await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" ADD COLUMN "addedLater" int');
+    try {
+      const recorded = await executeAs(app, tokens.write, RECORD, {
+        i: { slug: 'after-migration', speaker: 'china', text: 'Written after a column was added.', kind: 'PARAPHRASE', source: 'article-china-north-korea-russia', stances: [{ claim: 'nk-troops-kursk-8000', position: 'DENIES' }] },
+      });
+      expect(recorded.errors).toBeUndefined();
+      expect(recorded.data?.recordStatement.__typename).toBe('MutationRecordStatementSuccess');
+      const { statement } = await query(app, '{ statement(slug: "after-migration") { id } }');
+      const set = await executeAs(app, tokens.write, STANCE, { s: statement.id, c: 'china-neutral-on-ukraine-war', p: 'QUESTIONS' });
+      expect(set.errors).toBeUndefined();
+      expect(set.data?.setStance.__typename).toBe('MutationSetStanceSuccess');
+    } finally {
+      await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" DROP COLUMN "addedLater"');
+    }
+  });
 });
 
 describe('names of fixed write statements', () => {

@@ -1,4 +1,4 @@
-import type { Prisma, Statement } from '../../generated/prisma/client.js';
+import { Prisma, type Statement } from '../../generated/prisma/client.js';
 import { CHANGE_ROWS, type ChangeRow, FACTS, HELD_BY } from '../positions/changes.js';
 import { namedStatement } from '../statement-names.js';
 import { DERIVED, IS_SIDE, STATUS_OF, STATUS_UPDATE_CTES, STORED_FACTS } from './status.js';
@@ -43,6 +43,15 @@ export interface RecordedStatement {
   /** False when every reference resolved but the slug was taken. */
   inserted: boolean;
 }
+
+/**
+ * The statement row's columns by name, never `s.*`: a prepared statement's result columns are fixed when it
+ * is prepared, and `*` grows with a column a later migration adds, which PostgreSQL then refuses ("cached
+ * plan must not change result type") on every connection of an instance started before the migration.
+ */
+const STATEMENT_COLUMNS = Object.values(Prisma.StatementScalarFieldEnum)
+  .map((name) => `s."${name}"`)
+  .join(', ');
 
 const RECORD = namedStatement('record_statement', `
 WITH
@@ -120,7 +129,7 @@ audit AS (
 ),
 recorded AS (SELECT COALESCE("onBehalfOfId", "speakerId") AS actor_id FROM "Statement" WHERE id = $1::uuid),
 changes AS (${CHANGE_ROWS(FACTS(`st."claimId" IN (SELECT id FROM claim_ids) AND s."retractedAt" IS NULL AND ${HELD_BY('(SELECT actor_id FROM recorded)')}`))})
-SELECT s.*, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq",
+SELECT ${STATEMENT_COLUMNS}, (SELECT count(*) FROM updated) AS "_statusesChanged", (SELECT seq FROM audit) AS "_auditSeq",
   (SELECT coalesce(json_agg(ch), '[]'::json) FROM changes ch WHERE ch."fromStatementId" = $1::uuid OR ch."toStatementId" = $1::uuid) AS "_positionChanges"
 FROM "Statement" s WHERE s.id = $1::uuid`);
 
@@ -216,7 +225,7 @@ audit AS (
   FROM target t
   RETURNING seq
 )
-SELECT s.*,
+SELECT ${STATEMENT_COLUMNS},
   (SELECT position::text FROM before) AS "_before",
   (SELECT speaker FROM target) AS "_speaker",
   (SELECT coalesce(json_agg(x.slug ORDER BY x.id), '[]'::json) FROM (
