@@ -74,6 +74,10 @@ async function receiver(secret: () => string) {
         });
       }
     },
+    /** Answers every request left hanging so far with `status`. */
+    answerHanging: (status: number) => {
+      for (const response of hanging.splice(0)) response.writeHead(status).end();
+    },
     close: async () => {
       for (const response of hanging) response.destroy();
       await server.close();
@@ -273,6 +277,37 @@ describe(`webhooks (${databaseLabel()})`, { timeout: 180_000 }, () => {
     expect(status).toMatchObject({ lastStatus: 503, lastError: 'answered HTTP 503', consecutiveFailures: 3, pending: 0, lastSuccessAt: null });
     expect(status.deliveries[0]).toMatchObject({ status: 'FAILED', attempts: 3, lastStatus: 503 });
     expect(hook.received).toHaveLength(3);
+  });
+
+  it('leaves a delivery to the instance that claimed it after another one’s lease ran out: a late answer counts nothing', async () => {
+    const hook = await receiver(() => '');
+    closers.push(hook.close);
+    // The first instance's attempt hangs; the second instance's attempt fails.
+    hook.script.push('hang', 'fail');
+    await register({ name: 'leased', url: hook.url, actions: ['CREATED'] });
+    const first = worker({ ...FAST, timeoutMs: 60_000 });
+    await claim('lease-ran-out');
+    await hook.until('the first instance’s attempt', (got) => got.length >= 1);
+    // Its lease (twice the timeout and 5 s) runs out while it still waits for an answer.
+    await test.db.prisma.webhookDelivery.updateMany({ data: { leasedUntil: new Date(Date.now() - 1_000) } });
+    // A second instance claims the delivery, tries it and fails; its back-off keeps it from trying again here.
+    worker({ ...FAST, timeoutMs: 60_000, backoffBaseMs: 60_000, backoffCapMs: 60_000 });
+    await hook.until('the second instance’s attempt', (got) => got.length >= 2);
+    await untilStored('the second attempt’s failure', async () => (await test.db.prisma.webhookDelivery.findFirst())?.lastStatus === 503);
+    const before = await test.db.prisma.webhookDelivery.findFirstOrThrow();
+    // Now the first instance's answer comes, a failure too; its round ends with it.
+    hook.answerHanging(503);
+    await first.close();
+    const delivery = await test.db.prisma.webhookDelivery.findFirstOrThrow();
+    expect(delivery).toMatchObject({ status: 'PENDING', attempts: 2, lastStatus: 503, lastError: 'answered HTTP 503' });
+    expect(delivery.nextAttemptAt).toEqual(before.nextAttemptAt);
+    const webhook = await test.db.prisma.webhook.findFirstOrThrow({ where: { name: 'leased' } });
+    // One failure counted, the second instance's: the first instance's late answer changed nothing.
+    expect(webhook.consecutiveFailures).toBe(1);
+    expect(hook.received.map((r) => [r.body.attempt, r.answered])).toEqual([
+      [1, 'hang'],
+      [2, 'fail'],
+    ]);
   });
 
   it('loses nothing across a restart: changes made while no instance runs, and deliveries left pending', async () => {
