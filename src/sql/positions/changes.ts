@@ -19,8 +19,9 @@ export const FACTS = (where: string) => `
   FROM "Stance" st JOIN "Statement" s ON s.id = st."statementId"
   WHERE st.position IN ('ASSERTS', 'SUPPORTS', 'DENIES', 'QUESTIONS') AND ${where}`;
 
-/** `where` for FACTS: the statements that count for actor `actor` (an SQL expression). */
-export const HELD_BY = (actor: string) => `(s."onBehalfOfId" = ${actor} OR (s."onBehalfOfId" IS NULL AND s."speakerId" = ${actor}))`;
+/** `where` for FACTS (or any query naming the statement `statement`): the statements that count for actor `actor` (an SQL expression). */
+export const HELD_BY = (actor: string, statement = 's') =>
+  `(${statement}."onBehalfOfId" = ${actor} OR (${statement}."onBehalfOfId" IS NULL AND ${statement}."speakerId" = ${actor}))`;
 
 /** Each stance whose side differs from the actor's previous stance on the claim, with that previous one. */
 export const CHANGES_OF = (facts: string) => `

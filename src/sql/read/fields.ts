@@ -1,6 +1,7 @@
 import { formatIsoDate } from '../../domain/dates.js';
 import { topicSlug } from '../../domain/topics.js';
 import { isUuid } from '../../domain/uuid7.js';
+import { HELD_BY } from '../positions/changes.js';
 import { SIMILARITY_THRESHOLD } from '../similarity/claims.js';
 import { type Args, byId, type ConnectionSpec, col, hideRetracted, newestFirst, type OrderKey, oldestFirst, type Params, read, statementsBy } from './vocabulary.js';
 
@@ -149,7 +150,7 @@ export const actorPositions = (claimRef: (value: string) => { slug: string } | {
     edges: 'Stance',
     args: ['claim', 'includeRetracted'],
     parent: (actor, stance) =>
-      `EXISTS (SELECT 1 FROM "Statement" hs WHERE hs.id = ${col(stance, 'statementId')} AND (hs."onBehalfOfId" = ${col(actor, 'id')} OR (hs."onBehalfOfId" IS NULL AND hs."speakerId" = ${col(actor, 'id')})))`,
+      `EXISTS (SELECT 1 FROM "Statement" hs WHERE hs.id = ${col(stance, 'statementId')} AND ${HELD_BY(col(actor, 'id'), 'hs')})`,
     filter: (stance, _node, args, params) => {
       let ref: { slug: string } | { id: string };
       try {
