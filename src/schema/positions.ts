@@ -28,7 +28,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 type Named = 'Actor' | 'Claim';
 
-const withArticle = (typename: string) => `${/^[AEIOU]/.test(typename) ? 'an' : 'a'} ${typename}`;
+const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 
 /** A record named by slug or by global ID: a slug names at most one (the empty string none); anything else must be this type's ID (else INVALID_ID). */
 function parseRef(value: string, typename: Named): { slug: string } | { id: string } {
@@ -38,7 +38,7 @@ function parseRef(value: string, typename: Named): { slug: string } | { id: stri
   try {
     decoded = decodeGlobalId(value);
   } catch {
-    throw badInput(`"${shown}" is neither a${typename === 'Actor' ? 'n actor' : ' claim'} slug nor a valid ID of this service`, { code: 'INVALID_ID' });
+    throw badInput(`"${shown}" is neither ${withArticle(typename.toLowerCase())} slug nor a valid ID of this service`, { code: 'INVALID_ID' });
   }
   if (decoded.typename !== typename) throw badInput(`"${shown}" is the ID of ${withArticle(decoded.typename)}, not of ${withArticle(typename)}`, { code: 'INVALID_ID' });
   return { id: decoded.id };
