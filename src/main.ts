@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createProcessLogger } from './logger.js';
 import { startService } from './service.js';
 
 let config;
@@ -13,7 +13,9 @@ try {
   throw error;
 }
 
-const logger = createLogger(config.logLevel);
+const { logger, close: closeLog } = createProcessLogger(config.logLevel);
+/** Exits once every log line is out, in order (see closeDestination). */
+const exit = (code: number) => void closeLog().finally(() => process.exit(code));
 try {
   const service = await startService(config, logger);
   if (config.graphiql) process.stdout.write(`\nGraphiQL: ${service.url}\n\n`);
@@ -37,10 +39,10 @@ try {
     }
     logger.info({ signal }, 'shutting down');
     service.close().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -48,5 +50,5 @@ try {
   process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
   logger.fatal({ err: error }, 'the fact service could not start');
-  process.exit(1);
+  exit(1);
 }

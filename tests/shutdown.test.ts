@@ -1,13 +1,17 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, read, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitSchema } from '../src/db.js';
 import { drainServer } from '../src/http/shutdown.js';
-import { createLogger } from '../src/logger.js';
+import { closeDestination, createLogger } from '../src/logger.js';
 import { adminQuery, databaseLabel, usingPostgres } from './support/database.js';
 import { freePort } from './support/listen.js';
 import { LineLog, waitFor } from './support/wait.js';
@@ -204,5 +208,41 @@ describe('connections racing the listener as it closes (drainServer, in-process)
     const counts = { answered: 0, refused: 0, reset: 0 };
     for (const outcome of results) counts[outcome.kind]++;
     console.log(`150 connections racing the close: ${counts.answered} answered, ${counts.refused} refused, ${counts.reset} reset before they were read`);
+  });
+});
+
+describe("the process's log at exit (closeDestination)", () => {
+  it('writes every line in the order logged, even while a worker thread is still writing the first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'log-order-'));
+    try {
+      // Occupy every libuv worker thread with a read from an empty FIFO, so the log's first write waits in
+      // the queue as it did under CI's load; the FIFO is opened read-write so opening it does not block.
+      const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+      const fifo = join(dir, 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const fifoFd = openSync(fifo, 'r+');
+      const blocked = Array.from({ length: threads }, () => new Promise<void>((resolve) => read(fifoFd, Buffer.alloc(1), 0, 1, null, () => resolve())));
+      const file = join(dir, 'service.log');
+      const destination = pino.destination({ dest: openSync(file, 'w'), sync: false });
+      const logger = createLogger('info', destination);
+      logger.info('request');
+      logger.info('stopped accepting connections; requests in flight have finished');
+      logger.info('database closed');
+
+      const closed = closeDestination(destination, LOG_LINE_MS);
+      expect(readFileSync(file, 'utf8'), 'nothing is written while the first line waits for a thread').toBe('');
+      writeSync(fifoFd, Buffer.alloc(threads));
+      await Promise.all(blocked);
+      await waitFor('the log to close', closed, LOG_LINE_MS);
+      closeSync(fifoFd);
+
+      const messages = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toEqual(['request', 'stopped accepting connections; requests in flight have finished', 'database closed']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
