@@ -40,6 +40,22 @@ describe.runIf(usingPostgres())('prepared compiled reads (PostgreSQL)', () => {
     for (const slug of slugs) await query(app, read, { slug });
     expect(await prepared()).toEqual(names);
   });
+
+  it('keeps answering a prepared page of whole rows after a migration adds a column to its table', async () => {
+    // A connection's page reads its rows whole (`e.*`) in the scan that orders them; a column added by a
+    // newer instance's migration, while this one holds the statement prepared, must not break the read.
+    const read = '{ actor(slug: "china") { statements(first: 3) { totalCount edges { cursor node { slug saidOn } } } } }';
+    const before = [];
+    for (let i = 0; i < 7; i++) before.push(await query(app, read));
+    await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" ADD COLUMN "addedLater" int');
+    try {
+      for (let i = 0; i < 7; i++) expect(await query(app, read)).toEqual(before[0]);
+    } finally {
+      await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" DROP COLUMN "addedLater"');
+    }
+    expect(await query(app, read)).toEqual(before[0]);
+    expect((before[0] as { actor: { statements: { edges: unknown[] } } }).actor.statements.edges).toHaveLength(3);
+  });
 });
 
 describe.runIf(usingPostgres())('prepared write statements (PostgreSQL)', () => {

@@ -325,7 +325,8 @@ export class Planner {
     const pairs: string[] = [`'f'`, `count(*) > ${sizeParam}`];
     const built: { key: string; kind: 'edges' | 'pageInfo' | 'totalCount'; index: number; finish?: Finisher | undefined; pageInfo?: Map<string, FieldNode[]> }[] = [];
     const cursorSql = (edge: string) => `encode(convert_to('GPC:S:' || ${col(edge, 'id')}, 'UTF8'), 'base64')`;
-    const kept = (direction: string) => `ORDER BY p.rn ${direction}) FILTER (WHERE p.rn <= ${sizeParam})`;
+    const rank = `${outerEdge}."__rn"`;
+    const kept = (direction: string) => `ORDER BY ${rank} ${direction}) FILTER (WHERE ${rank} <= ${sizeParam})`;
     const responseOrder = backward ? 'DESC' : 'ASC';
     let wantsCursors = false;
     let index = 0;
@@ -389,7 +390,8 @@ export class Planner {
       pairs.push(`'t'`, `(SELECT count(*)::int FROM ${from(edge, node)}${whereSql(where)})`);
     }
 
-    // The page: ids in the order of paging, n+1 of them, numbered.
+    // The page: the edge rows in the order of paging, n+1 of them, numbered; read once, in the scan that
+    // orders them (no second lookup of each row by its id).
     const edge = this.alias('e');
     const node = spec.node ? this.alias('n') : edge;
     const where = conditions(edge, node);
@@ -405,11 +407,12 @@ export class Planner {
       where.push(beyond(keys, position, after));
     }
     const fetchOrder = keys.map((key) => orderBy(key, backward)).join(', ');
-    const rankOrder = keys.map((_key, i) => `s${i} ${keys[i]?.desc !== backward ? 'DESC' : 'ASC'}`).join(', ');
+    const rankOrder = keys.map((_key, i) => `"__s${i}" ${keys[i]?.desc !== backward ? 'DESC' : 'ASC'}`).join(', ');
     const page =
-      `(SELECT q.eid, row_number() OVER (ORDER BY ${rankOrder}) AS rn FROM (SELECT ${col(edge, 'id')} AS eid, ${keys.map((key, i) => `${key.key} AS s${i}`).join(', ')} ` +
-      `FROM ${from(edge, node)}${cursorJoin}${whereSql(where)} ORDER BY ${fetchOrder} LIMIT ${sizeParam} + 1) q) p`;
-    const sql = `(SELECT ${buildObject(pairs)} FROM ${page} JOIN ${spec.node ? `(${from(outerEdge, outerNode)})` : from(outerEdge, outerNode)} ON ${col(outerEdge, 'id')} = p.eid)`;
+      `(SELECT q.*, row_number() OVER (ORDER BY ${rankOrder}) AS "__rn" FROM (SELECT ${edge}.*, ${keys.map((key, i) => `${key.key} AS "__s${i}"`).join(', ')} ` +
+      `FROM ${from(edge, node)}${cursorJoin}${whereSql(where)} ORDER BY ${fetchOrder} LIMIT ${sizeParam} + 1) q) ${outerEdge}`;
+    const nodeJoin = spec.node ? ` JOIN ${table(spec.node.model)} ${outerNode} ON ${col(outerNode, 'id')} = ${col(outerEdge, spec.node.fk)}` : '';
+    const sql = `(SELECT ${buildObject(pairs)} FROM ${page}${nodeJoin})`;
 
     const finish: Finisher = (value) => {
       const raw = value as { f: boolean; t?: number; c?: string[] | null } & Record<string, unknown>;
