@@ -5,6 +5,7 @@ import { exportBundle } from '../src/bundle/export.js';
 import { seed } from '../src/bundle/seed.js';
 import { openDatabase, type PrismaClient, splitSchema } from '../src/db.js';
 import type { App } from '../src/server.js';
+import { DeadlinePassed, withDeadline } from '../src/domain/deadline.js';
 import { WriteContention } from '../src/domain/errors.js';
 import { classifyDatabaseError, databaseError } from '../src/http/database-errors.js';
 import { recordStatement, setStance } from '../src/write/statements.js';
@@ -12,6 +13,7 @@ import { retryCounts, transact } from '../src/write/transaction.js';
 import { createTokens, executeAs, type Tokens } from './support/auth.js';
 import { createTestDatabase, databaseLabel, type TestDatabase, usingPostgres } from './support/database.js';
 import { createTestApp } from './support/graphql.js';
+import { waitFor } from './support/wait.js';
 
 let test: TestDatabase;
 let app: App;
@@ -599,5 +601,77 @@ describe(`deadlocks and serialization failures (${databaseLabel()})`, () => {
     const error = databaseError(failure ?? 'unavailable');
     expect(error.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503, headers: { 'Retry-After': '1' } } });
     expect(error.message).toMatch(/nothing was written; retry/);
+  });
+});
+
+describe(`a write still running when its request's time limit passes (${databaseLabel()})`, () => {
+  it('is rolled back instead of committed, and a transaction not yet begun never begins', async () => {
+    const limit = new AbortController();
+    let ran = 0;
+    const stopped = await withDeadline(limit.signal, () =>
+      transact(test.db.prisma, async (tx) => {
+        ran += 1;
+        await tx.actor.create({ data: { slug: 'written-past-the-limit', name: 'Past the limit', kind: 'PERSON' } });
+        // The limit passes while the transaction is open, after its writes, before its COMMIT.
+        limit.abort();
+        return 'written';
+      }),
+    ).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(DeadlinePassed);
+    expect(ran).toBe(1);
+    expect(await test.db.prisma.actor.count({ where: { slug: 'written-past-the-limit' } })).toBe(0);
+    expect(databaseError(classifyDatabaseError(stopped) ?? 'unavailable').extensions).toMatchObject({ code: 'TIMEOUT' });
+
+    // Past the limit already: the work does not run at all.
+    const late = await withDeadline(limit.signal, () => transact(test.db.prisma, async () => (ran += 1))).catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(DeadlinePassed);
+    expect(ran).toBe(1);
+    // Outside a request (the CLI, the webhook worker) there is no limit.
+    expect(await transact(test.db.prisma, async (tx) => tx.actor.count({ where: { slug: 'written-past-the-limit' } }))).toBe(0);
+  });
+
+  // PostgreSQL only: the test sees the mutation wait for the row lock in pg_stat_activity, which PGlite (one
+  // connection, transactions queued in the adapter) has no equivalent of. The rollback itself is tested above on both.
+  it.runIf(usingPostgres())('answers TIMEOUT, "nothing was written", and the statement never appears, however long after', async () => {
+    const LIMIT_MS = 300;
+    const limited = createTestApp(test, { hardening: { requestTimeoutMs: LIMIT_MS } });
+    const claim = 'nk-troops-kursk-8000';
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holderPid = 0;
+    let lockTaken: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => {
+      lockTaken = resolve;
+    });
+    // Another writer holds the claim's row, so the recordStatement below waits for it past its time limit.
+    const holder = test.db.prisma.$transaction(
+      async (tx) => {
+        holderPid = (await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid ?? 0;
+        await tx.$queryRaw`SELECT id FROM "Claim" WHERE slug = ${claim} FOR UPDATE`;
+        lockTaken();
+        await released;
+      },
+      { timeout: 60_000 },
+    );
+    await locked;
+    const answer = executeAs(limited, tokens.write, `mutation($i: RecordStatementInput!) { recordStatement(input: $i) { __typename } }`, {
+      i: { slug: 'recorded-past-the-limit', speaker: 'china', text: 'Recorded while the claim was held.', kind: 'PARAPHRASE', source: 'article-china-north-korea-russia', stances: [{ claim, position: 'DENIES' }] },
+    });
+    const waiting = async () =>
+      Number((await test.db.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE ${holderPid}::int = ANY(pg_blocking_pids(pid))`)[0]?.n ?? 0);
+    await waitFor('the mutation to wait for the held claim', async () => (await waiting()) > 0, 10_000);
+    // The request's timer was set before its transaction began, so it fires before this one: the limit has passed.
+    await new Promise((resolve) => setTimeout(resolve, LIMIT_MS));
+    release();
+    await holder;
+    const result = await answer;
+    expect(result.errors?.[0]?.extensions?.code).toBe('TIMEOUT');
+    expect(result.errors?.[0]?.message).toMatch(/nothing was written/);
+    expect(await test.db.prisma.statement.count({ where: { slug: 'recorded-past-the-limit' } })).toBe(0);
+    // And it is not written later either: the transaction was rolled back, not left to commit.
+    const audit = await test.db.prisma.auditEntry.count({ where: { targetSlug: 'recorded-past-the-limit' } });
+    expect(audit).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 
-export type DatabaseFailure = 'unavailable' | 'timeout' | 'invalid' | 'contention';
+export type DatabaseFailure = 'unavailable' | 'timeout' | 'invalid' | 'contention' | 'stopped';
 
 /** Prisma's codes for "could not talk to the database": unreachable, timed out, closed, pool exhausted, refused us. */
 const UNAVAILABLE_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P1008', 'P1010', 'P1011', 'P1017', 'P2024']);
@@ -29,6 +29,8 @@ const field = (value: unknown, key: string): unknown => (typeof value === 'objec
 function classifyOne(error: unknown): DatabaseFailure | undefined {
   // The write path retried deadlocks and serialization failures and gave up (WriteContention).
   if (field(error, 'name') === 'WriteContention') return 'contention';
+  // The operation's time limit passed before its write committed (DeadlinePassed): rolled back.
+  if (field(error, 'name') === 'DeadlinePassed') return 'stopped';
   const code = field(error, 'code');
   const adapterCause = field(field(field(error, 'meta'), 'driverAdapterError'), 'cause') ?? field(field(error, 'cause'), 'cause');
   const kind = field(adapterCause, 'kind') ?? field(field(error, 'cause'), 'kind');
@@ -65,6 +67,13 @@ export function databaseError(failure: DatabaseFailure, original?: GraphQLError)
       nodes: original?.nodes,
       path: original?.path,
       extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  if (failure === 'stopped') {
+    return createGraphQLError('The request ran past its time limit before this write committed, so it was stopped: nothing was written', {
+      nodes: original?.nodes,
+      path: original?.path,
+      extensions: { code: 'TIMEOUT', http: { status: 503 } },
     });
   }
   if (failure === 'contention') {

@@ -1,17 +1,30 @@
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { withDeadline } from '../domain/deadline.js';
 
 /**
- * Answers TIMEOUT when an operation runs longer than `ms`, and aborts it: no resolver starts after that.
+ * Answers TIMEOUT when a query runs longer than `ms`, and aborts it: no resolver starts after that.
  * A statement already in the database is ended by the database's own statement_timeout.
+ *
+ * A mutation is not answered early: an answer of TIMEOUT while its write goes on to commit would tell the
+ * client a write failed that landed. At the limit it is aborted instead (src/domain/deadline.ts): a write
+ * that has not committed yet is rolled back and answers TIMEOUT, "nothing was written"; one that had
+ * committed answers as it always would.
  */
 export function useExecutionTimeout(ms: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((args) => {
         const controller = new AbortController();
+        if (getOperationAST(args.document, args.operationName)?.operation === 'mutation') {
+          // The executor's own signal is left alone: aborted, it would end the execution at once, with the
+          // write possibly still on its way to COMMIT.
+          const timer = setTimeout(() => controller.abort(new Error('execution timeout')), ms);
+          return withDeadline(controller.signal, () => Promise.resolve(executeFn(args))).finally(() => clearTimeout(timer));
+        }
         const incoming = (args as { signal?: AbortSignal }).signal;
         const signal = incoming ? AbortSignal.any([incoming, controller.signal]) : controller.signal;
+        const execute = () => Promise.resolve(executeFn({ ...args, signal } as typeof args));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
@@ -25,7 +38,7 @@ export function useExecutionTimeout(ms: number): Plugin {
             });
           }, ms);
         });
-        const running = Promise.resolve(executeFn({ ...args, signal } as typeof args));
+        const running = execute();
         running.catch(() => undefined);
         return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
       });

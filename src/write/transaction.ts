@@ -1,4 +1,5 @@
 import { BundleError, type BundleIssue, emptyBundle, type FactBundle, validBundle } from '../bundle/format.js';
+import { checkDeadline } from '../domain/deadline.js';
 import { Conflict, ValidationFailure, WriteContention } from '../domain/errors.js';
 import { uuid7 } from '../domain/uuid7.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -141,12 +142,20 @@ const pause = (attempt: number) =>
  * Runs `work` in one READ COMMITTED transaction, again from the start (with jittered exponential backoff)
  * when it deadlocks, fails to serialize or lost a create race; after the last attempt, a WriteContention.
  * `work` must have no effect outside the transaction: it may run more than once.
+ * Inside a GraphQL operation whose time limit passes, the transaction does not start, or is rolled back
+ * instead of committed (DeadlinePassed): the client told TIMEOUT finds nothing written (src/domain/deadline.ts).
  */
 export async function transact<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<T>, options: TransactOptions = {}): Promise<T> {
   const attempts = options.attempts ?? ATTEMPTS;
+  const beforeCommit = async (tx: Tx) => {
+    const result = await work(tx);
+    checkDeadline();
+    return result;
+  };
   for (let attempt = 1; ; attempt++) {
+    checkDeadline();
     try {
-      return await prisma.$transaction(work, { maxWait: 10_000, timeout: options.timeoutMs ?? 60_000 });
+      return await prisma.$transaction(beforeCommit, { maxWait: 10_000, timeout: options.timeoutMs ?? 60_000 });
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (attempt >= attempts) {
