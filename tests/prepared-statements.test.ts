@@ -12,6 +12,19 @@ import { createTestApp, query } from './support/graphql.js';
  * name, and only so many texts ever do, as a prepared statement lives as long as its connection.
  */
 
+/**
+ * Runs `during` while `Statement` has one column more, as after a newer instance's migration during a rolling
+ * deploy, with this instance's connections still holding their prepared statements; then drops it again.
+ */
+async function withColumnAdded(test: TestDatabase, during: () => Promise<void>): Promise<void> {
+  await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" ADD COLUMN "addedLater" int');
+  try {
+    await during();
+  } finally {
+    await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" DROP COLUMN "addedLater"');
+  }
+}
+
 describe.runIf(usingPostgres())('prepared compiled reads (PostgreSQL)', () => {
   let test: TestDatabase;
   let app: App;
@@ -45,14 +58,11 @@ describe.runIf(usingPostgres())('prepared compiled reads (PostgreSQL)', () => {
     // A connection's page reads its rows whole (`e.*`) in the scan that orders them; a column added by a
     // newer instance's migration, while this one holds the statement prepared, must not break the read.
     const read = '{ actor(slug: "china") { statements(first: 3) { totalCount edges { cursor node { slug saidOn } } } } }';
-    const before = [];
+    const before: unknown[] = [];
     for (let i = 0; i < 7; i++) before.push(await query(app, read));
-    await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" ADD COLUMN "addedLater" int');
-    try {
+    await withColumnAdded(test, async () => {
       for (let i = 0; i < 7; i++) expect(await query(app, read)).toEqual(before[0]);
-    } finally {
-      await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" DROP COLUMN "addedLater"');
-    }
+    });
     expect(await query(app, read)).toEqual(before[0]);
     expect((before[0] as { actor: { statements: { edges: unknown[] } } }).actor.statements.edges).toHaveLength(3);
   });
@@ -119,8 +129,7 @@ describe.runIf(usingPostgres())('prepared write statements (PostgreSQL)', () => 
     // A rolling deploy: the new version's migration runs while this instance's connections hold the old
     // prepared statements. A statement that returned `s.*` would now be refused on every connection
     // ("cached plan must not change result type").
-    await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" ADD COLUMN "addedLater" int');
-    try {
+    await withColumnAdded(test, async () => {
       const recorded = await executeAs(app, tokens.write, RECORD, {
         i: { slug: 'after-migration', speaker: 'china', text: 'Written after a column was added.', kind: 'PARAPHRASE', source: 'article-china-north-korea-russia', stances: [{ claim: 'nk-troops-kursk-8000', position: 'DENIES' }] },
       });
@@ -130,9 +139,7 @@ describe.runIf(usingPostgres())('prepared write statements (PostgreSQL)', () => 
       const set = await executeAs(app, tokens.write, STANCE, { s: statement.id, c: 'china-neutral-on-ukraine-war', p: 'QUESTIONS' });
       expect(set.errors).toBeUndefined();
       expect(set.data?.setStance.__typename).toBe('MutationSetStanceSuccess');
-    } finally {
-      await test.db.prisma.$executeRawUnsafe('ALTER TABLE "Statement" DROP COLUMN "addedLater"');
-    }
+    });
   });
 });
 

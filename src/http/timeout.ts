@@ -24,7 +24,6 @@ export function useExecutionTimeout(ms: number): Plugin {
         }
         const incoming = (args as { signal?: AbortSignal }).signal;
         const signal = incoming ? AbortSignal.any([incoming, controller.signal]) : controller.signal;
-        const execute = () => Promise.resolve(executeFn({ ...args, signal } as typeof args));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
@@ -38,7 +37,7 @@ export function useExecutionTimeout(ms: number): Plugin {
             });
           }, ms);
         });
-        const running = execute();
+        const running = Promise.resolve(executeFn({ ...args, signal } as typeof args));
         running.catch(() => undefined);
         return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
       });
